@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Sh } from '../shell/index.js';
+import type { ProbeRecords } from './shared/probe-records.js';
+
+/** Something a task would change. `plan(...).length > 0` is what "changed" means. */
+export interface Change {
+  /** One line a person reads in a recap: "load module br_netfilter". */
+  summary: string;
+  /** For file changes: the path and a unified diff (what --check prints). */
+  file?: { path: string; diff: string };
+  /** For runtime values: `key: before -> after`. */
+  runtime?: { key: string; before: string | null; after: string };
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/** Something wrong that a change does not fix by itself. Errors fail the task; warnings are reported. */
+export interface Problem {
+  severity: ProblemSeverity;
+  message: string;
+  expected?: string;
+  actual?: string;
+}
+
+/** What apply() asks the engine to do. The engine turns these into one remote script. */
+export type RemoteStep =
+  | { kind: 'exec'; description: string; command: Sh }
+  | { kind: 'writeFile'; description: string; path: string; content: string; mode: number }
+  | { kind: 'removeFile'; description: string; path: string };
+
+export interface ModuleDefinition<Schema extends z.ZodType, Facts> {
+  name: string;
+  /** One sentence for `--help` and the JSON Schema. */
+  description: string;
+  params: Schema;
+  /** POSIX sh that prints the facts this task needs, using the probe prelude's nf_* helpers. */
+  probe(params: z.output<Schema>): Sh;
+  /** Pure: the records the probe printed, to typed facts. */
+  parse(records: ProbeRecords, params: z.output<Schema>): Facts;
+  /** Pure: problems visible before any change (errors stop the task, in check mode too). */
+  inspect(params: z.output<Schema>, facts: Facts): Problem[];
+  /** Pure: what would change; [] means the host is already in the desired state. */
+  plan(params: z.output<Schema>, facts: Facts): Change[];
+  /** Pure: the steps that make the planned changes. Never run in check mode. */
+  apply(params: z.output<Schema>, changes: Change[], facts: Facts): RemoteStep[];
+  /** Pure: problems left after apply, on re-probed facts. The engine also re-plans. */
+  verify(params: z.output<Schema>, facts: Facts): Problem[];
+}
+
+/** Identity function: lets TypeScript infer params and facts from the schema and parse(). */
+export function defineModule<Schema extends z.ZodType, Facts>(
+  definition: ModuleDefinition<Schema, Facts>,
+): ModuleDefinition<Schema, Facts> {
+  return definition;
+}
+
+// The registry stores modules with their types erased; the engine only passes values between a
+// module's own functions, so the erased types never meet each other.
+// biome-ignore lint/suspicious/noExplicitAny: see above: facts and params are opaque to the engine.
+export type AnyModule = ModuleDefinition<z.ZodType, any>;

@@ -1,0 +1,87 @@
+import { emptyRecords, type ProbeRecords } from './probe-records.js';
+
+/**
+ * Splits the output of one remote script into per-section records. Sections are opened by
+ * `<marker>SECTION <id>` lines the engine prints; records before the first section go to ''.
+ * Pure, so that every module's parse can be tested from fixture text.
+ */
+export function parseProbeOutput(stdout: string, nonce: string): Map<string, ProbeRecords> {
+  const marker = `\x1e${nonce}`;
+  const sections = new Map<string, ProbeRecords>();
+  let current = emptyRecords();
+  sections.set('', current);
+  let pos = 0;
+
+  const readLine = (): string | null => {
+    if (pos >= stdout.length) return null;
+    const end = stdout.indexOf('\n', pos);
+    const line = end === -1 ? stdout.slice(pos) : stdout.slice(pos, end);
+    pos = end === -1 ? stdout.length : end + 1;
+    return line;
+  };
+  // A body runs until "\n<marker>END..." and the newline before the END marker was added by the
+  // helper, so the body is byte-exact (including a missing trailing newline).
+  const readBody = (): { body: string; endLine: string } => {
+    const endAt = stdout.indexOf(`\n${marker}END`, pos);
+    if (endAt === -1) {
+      const body = stdout.slice(pos);
+      pos = stdout.length;
+      return { body, endLine: '' };
+    }
+    const body = stdout.slice(pos, endAt);
+    pos = endAt + 1;
+    return { body, endLine: readLine() ?? '' };
+  };
+
+  for (let line = readLine(); line !== null; line = readLine()) {
+    if (!line.startsWith(marker)) continue;
+    const record = line.slice(marker.length);
+    const space = record.indexOf(' ');
+    const kind = space === -1 ? record : record.slice(0, space);
+    const rest = space === -1 ? '' : record.slice(space + 1);
+    switch (kind) {
+      case 'SECTION': {
+        current = emptyRecords();
+        sections.set(rest, current);
+        break;
+      }
+      case 'FILE': {
+        const { body } = readBody();
+        current.files.set(rest, { path: rest, content: body });
+        current.existing.add(rest);
+        break;
+      }
+      case 'NOFILE':
+        current.files.set(rest, { path: rest, content: null });
+        break;
+      case 'EXISTS':
+        current.existing.add(rest);
+        break;
+      case 'STAT': {
+        const match = /^([0-7]+) (\d+) (\d+) (.*)$/.exec(rest);
+        if (!match) break;
+        const path = match[4]!;
+        const stat = { mode: Number.parseInt(match[1]!, 8), uid: Number(match[2]), gid: Number(match[3]) };
+        const file = current.files.get(path);
+        if (file) Object.assign(file, stat);
+        else current.files.set(path, { path, content: null, ...stat });
+        current.existing.add(path);
+        break;
+      }
+      case 'CMD': {
+        const { body, endLine } = readBody();
+        const exitCode = Number(endLine.slice(`${marker}END `.length));
+        current.commands.set(rest, { name: rest, exitCode: Number.isFinite(exitCode) ? exitCode : -1, output: body });
+        break;
+      }
+      case 'KV': {
+        const space2 = rest.indexOf(' ');
+        current.values.set(space2 === -1 ? rest : rest.slice(0, space2), space2 === -1 ? '' : rest.slice(space2 + 1));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return sections;
+}

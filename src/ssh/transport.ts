@@ -1,0 +1,106 @@
+import type { Sh } from '../shell/index.js';
+
+// The one interface the engine depends on. ssh2 implements it (connection.ts); nothing else in
+// netfix opens sockets to hosts.
+
+export interface TransportStats {
+  connects: number;
+  execs: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface BecomeSpec {
+  /** Target user for `sudo -n -u`; root when absent. */
+  user?: string | undefined;
+}
+
+export interface ExecOptions {
+  /** Per-command deadline. On expiry the channel is closed and ExecTimeoutError is thrown. */
+  timeoutMs: number;
+  /** Run through `sudo -n` (never prompts). */
+  become?: BecomeSpec | undefined;
+  /** One line saying what runs, for timeout messages ("probe 3 tasks", "apply: load br_netfilter"). */
+  description: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** null when the remote process ended by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+}
+
+export interface Transport {
+  /** Runs `script` with /bin/sh on the host; the script travels on stdin, never in argv. */
+  exec(script: Sh, options: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+  readonly stats: TransportStats;
+}
+
+/** Where and as whom to connect; built from inventory connection vars. */
+export interface ConnectTarget {
+  /** Inventory name, for messages. */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string | undefined;
+}
+
+export interface ConnectOptions {
+  knownHostsFile: string;
+  /** Record unknown host keys (never changed ones) in knownHostsFile. */
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+  /** SSH_AUTH_SOCK, when set. */
+  agentSocket?: string | undefined;
+}
+
+export type ConnectFailureReason =
+  | 'refused'
+  | 'timeout'
+  | 'host-unreachable'
+  | 'dns'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'auth'
+  | 'key-file'
+  | 'protocol';
+
+/** The host could not be reached: status "unreachable" in the run result. */
+export class ConnectError extends Error {
+  override name = 'ConnectError';
+  constructor(
+    readonly reason: ConnectFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A command ran past its deadline; the channel was closed. */
+export class ExecTimeoutError extends Error {
+  override name = 'ExecTimeoutError';
+  constructor(
+    readonly description: string,
+    readonly timeoutMs: number,
+    /** What the command had printed before the deadline. */
+    readonly partialStdout: string,
+    readonly partialStderr: string,
+  ) {
+    super(`timed out after ${timeoutMs / 1000}s: ${description}`);
+  }
+}
+
+/** sudo -n refused: a password or a tty is required. */
+export class BecomeError extends Error {
+  override name = 'BecomeError';
+}
+
+/** The connection dropped while a command ran. */
+export class ConnectionLostError extends Error {
+  override name = 'ConnectionLostError';
+}
