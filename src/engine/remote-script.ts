@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { RemoteStep } from '../modules/index.js';
+import { probePrelude } from '../modules/index.js';
+import { joinSh, raw, type Sh, sh } from '../shell/index.js';
+
+// Builds the one script a round trip sends: the probe prelude, then steps and/or probe sections.
+// Each section starts with a SECTION record so parseProbeOutput() can split the output.
+
+export function newNonce(): string {
+  return randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+}
+
+// Atomic write: a temporary file in the same directory (same filesystem, so rename is atomic),
+// flushed, given the old file's mode and owner (or the new mode), then renamed over the target.
+// A failure at any point removes the temporary file and leaves the target as it was.
+const applyPrelude = raw(`nf_write() {
+  nf_d=\${1%/*}; [ -n "$nf_d" ] || nf_d=/
+  [ -d "$nf_d" ] || mkdir -p -- "$nf_d" || return 1
+  nf_t="$nf_d/.\${1##*/}.netfix-tmp.$$"
+  ( umask 077 && printf '%s' "$3" > "$nf_t" ) || { rm -f -- "$nf_t"; return 1; }
+  if [ -e "$1" ]; then chmod --reference="$1" -- "$nf_t" && chown --reference="$1" -- "$nf_t"; else chmod "$2" -- "$nf_t"; fi || { rm -f -- "$nf_t"; return 1; }
+  sync -- "$nf_t" 2>/dev/null
+  mv -f -- "$nf_t" "$1" || { rm -f -- "$nf_t"; return 1; }
+}
+nf_failed=`);
+
+export interface ProbeSection {
+  id: string;
+  probe: Sh;
+}
+
+function sections(probes: ProbeSection[]): Sh {
+  return joinSh(probes.map((section) => sh`printf '%sSECTION %s\\n' "$M" ${section.id}\n${section.probe}`));
+}
+
+export function probeScript(nonce: string, probes: ProbeSection[]): Sh {
+  return joinSh([probePrelude(nonce), sections(probes)]);
+}
+
+function stepCommand(step: RemoteStep): Sh {
+  switch (step.kind) {
+    case 'exec':
+      return step.command;
+    case 'writeFile':
+      return sh`nf_write ${step.path} ${step.mode.toString(8)} ${step.content}`;
+    case 'removeFile':
+      return sh`rm -f -- ${step.path}`;
+  }
+}
+
+export const stepSectionId = (index: number) => `step:${index}`;
+
+/**
+ * Runs the steps in order, stopping at the first that fails, then (only if all succeeded) the
+ * probes: apply and re-probe share one round trip.
+ */
+export function applyScript(nonce: string, steps: RemoteStep[], reprobe: ProbeSection[]): Sh {
+  const stepParts = steps.map(
+    (step, index) =>
+      sh`nf_step_${raw(String(index))}() {\n${stepCommand(step)}\n}
+if [ -z "$nf_failed" ]; then printf '%sSECTION %s\\n' "$M" ${stepSectionId(index)}; nf_cmd result nf_step_${raw(String(index))}; [ "$nf_rc" = 0 ] || nf_failed=1; fi`,
+  );
+  return joinSh([
+    probePrelude(nonce),
+    applyPrelude,
+    ...stepParts,
+    sh`if [ -z "$nf_failed" ]; then\n${reprobe.length > 0 ? sections(reprobe) : raw(':')}\nfi`,
+  ]);
+}

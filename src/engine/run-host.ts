@@ -1,0 +1,256 @@
+import type { Problem } from '../modules/index.js';
+import { parseProbeOutput, type ProbeRecords } from '../modules/index.js';
+import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
+import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
+import type { HostResult, TaskResult, TaskStatus } from './result.js';
+import type { EngineOptions, HostWork, PlayWork, TaskWork } from './work.js';
+
+/** Facts per task slot (tasks first, then handlers); an Error when the probe could not be read. */
+type FactsBySlot = Map<number, unknown>;
+
+class HostAbort extends Error {}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function sectionId(slot: number): string {
+  return `task:${slot}`;
+}
+
+/** Runs every play for one host. Never throws: a host's failure is data in its result. */
+export async function runHost(work: HostWork, options: EngineOptions): Promise<HostResult> {
+  const started = Date.now();
+  const tasks: TaskResult[] = [];
+  let transport: Transport | undefined;
+  const result = (status: HostResult['status'], error?: string): HostResult => ({
+    name: work.name,
+    address: `${work.target.address}:${work.target.port}`,
+    status,
+    ...(error ? { error } : {}),
+    stats: { ...(transport?.stats ?? { connects: 0, execs: 0, bytesSent: 0, bytesReceived: 0 }) },
+    tasks,
+    durationMs: Date.now() - started,
+  });
+  options.onEvent?.({ type: 'host-start', host: work.name });
+  try {
+    transport = await options.connect(work.target);
+  } catch (error) {
+    for (const play of work.plays)
+      for (const task of [...play.tasks]) tasks.push(skipped(play, task, false, 'host unreachable'));
+    const reason = error instanceof ConnectError ? error.message : `could not connect: ${describeError(error)}`;
+    return finish(options, work, result('unreachable', reason));
+  }
+  try {
+    let hostError: string | undefined;
+    for (const play of work.plays) {
+      if (hostError) {
+        for (const task of play.tasks) tasks.push(skipped(play, task, false, 'an earlier task failed on this host'));
+        continue;
+      }
+      hostError = await runPlay(play, transport, options, (task) => {
+        tasks.push(task);
+        options.onEvent?.({ type: 'task-done', host: work.name, task });
+      });
+    }
+    const failed = tasks.some((task) => task.status === 'failed');
+    const changed = tasks.some((task) => task.status === 'changed' || task.status === 'would_change');
+    return finish(options, work, result(failed ? 'failed' : changed ? 'changed' : 'ok', hostError));
+  } finally {
+    await transport.close().catch(() => undefined);
+  }
+}
+
+function finish(options: EngineOptions, work: HostWork, hostResult: HostResult): HostResult {
+  options.onEvent?.({ type: 'host-done', host: work.name, result: hostResult });
+  return hostResult;
+}
+
+function skipped(play: PlayWork, task: TaskWork, handler: boolean, reason: string): TaskResult {
+  return {
+    play: play.name,
+    name: task.name,
+    module: task.module.name,
+    handler,
+    source: task.source,
+    status: 'skipped',
+    changes: [],
+    problems: [{ severity: 'warning', message: `skipped: ${reason}` }],
+    durationMs: 0,
+  };
+}
+
+/** Returns the reason the host stopped, if a task failed. */
+async function runPlay(
+  play: PlayWork,
+  transport: Transport,
+  options: EngineOptions,
+  record: (task: TaskResult) => void,
+): Promise<string | undefined> {
+  const slots = [...play.tasks, ...play.handlers];
+  const isHandler = (slot: number) => slot >= play.tasks.length;
+  const nonce = newNonce();
+  const facts: FactsBySlot = new Map();
+  const probeSections = (from: number, only?: Set<number>): ProbeSection[] =>
+    slots
+      .map((task, slot) => ({ task, slot }))
+      .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
+      .map(({ task, slot }) => ({ id: sectionId(slot), probe: task.module.probe(task.params) }));
+  const readFacts = (records: Map<string, ProbeRecords>, from: number) => {
+    for (let slot = from; slot < slots.length; slot++) {
+      const section = records.get(sectionId(slot));
+      if (!section) continue;
+      const task = slots[slot]!;
+      try {
+        facts.set(slot, task.module.parse(section, task.params));
+      } catch (error) {
+        facts.set(slot, new Error(`could not read facts: ${describeError(error)}`));
+      }
+    }
+  };
+  const exec = (script: Parameters<Transport['exec']>[0], description: string, timeoutSec?: number) =>
+    transport.exec(script, {
+      timeoutMs: timeoutSec ? timeoutSec * 1000 : options.commandTimeoutMs,
+      become: play.become,
+      description,
+    });
+
+  let hostError: string | undefined;
+  try {
+    const probed = await exec(probeScript(nonce, probeSections(0)), `probe facts for ${slots.length} tasks`);
+    if (probed.exitCode !== 0 && probed.stdout === '')
+      throw new HostAbort(`probe failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
+    readFacts(parseProbeOutput(probed.stdout, nonce), 0);
+  } catch (error) {
+    const message = error instanceof HostAbort ? error.message : describeError(error);
+    for (const task of play.tasks) record(skipped(play, task, false, message));
+    return message;
+  }
+
+  const notified = new Set<string>();
+  const runSlot = async (slot: number): Promise<TaskResult> => {
+    const task = slots[slot]!;
+    const started = Date.now();
+    const base = {
+      play: play.name,
+      name: task.name,
+      module: task.module.name,
+      handler: isHandler(slot),
+      source: task.source,
+    };
+    const done = (status: TaskStatus, extra: Partial<TaskResult> = {}): TaskResult => ({
+      ...base,
+      status,
+      changes: [],
+      problems: [],
+      ...extra,
+      durationMs: Date.now() - started,
+    });
+    const slotFacts = facts.get(slot);
+    if (slotFacts === undefined || slotFacts instanceof Error)
+      return done('failed', {
+        problems: [{ severity: 'error', message: slotFacts?.message ?? 'the probe printed nothing for this task' }],
+      });
+    const problems: Problem[] = task.module.inspect(task.params, slotFacts);
+    if (problems.some((problem) => problem.severity === 'error')) return done('failed', { problems });
+    const changes = task.module.plan(task.params, slotFacts);
+    if (changes.length === 0) return done('ok', { problems });
+    if (options.check) {
+      for (const handler of task.notify) notified.add(handler);
+      return done('would_change', { changes, problems });
+    }
+    const steps = task.module.apply(task.params, changes, slotFacts);
+    let applied: ExecResult;
+    try {
+      applied = await exec(
+        applyScript(nonce, steps, probeSections(slot)),
+        `apply "${task.name}": ${steps.map((step) => step.description).join('; ')}`,
+        task.timeoutSec,
+      );
+    } catch (error) {
+      const output = error instanceof ExecTimeoutError ? `${error.partialStdout}${error.partialStderr}` : undefined;
+      return done('failed', {
+        changes,
+        problems: [...problems, { severity: 'error', message: describeError(error) }],
+        ...(output ? { output } : {}),
+      });
+    }
+    const records = parseProbeOutput(applied.stdout, nonce);
+    for (let index = 0; index < steps.length; index++) {
+      const stepResult = records.get(stepSectionId(index))?.commands.get('result');
+      if (!stepResult || stepResult.exitCode !== 0) {
+        const step = steps[index]!;
+        const output = stepResult?.output.trim() || applied.stderr.trim();
+        return done('failed', {
+          changes,
+          problems: [
+            ...problems,
+            {
+              severity: 'error',
+              message: stepResult
+                ? `${step.description}: exit ${stepResult.exitCode}${output ? `: ${output}` : ''}`
+                : `${step.description}: did not run (${applied.stderr.trim() || `script exit ${applied.exitCode}`})`,
+            },
+          ],
+          ...(output ? { output } : {}),
+        });
+      }
+    }
+    readFacts(records, slot);
+    const after = facts.get(slot);
+    if (after === undefined || after instanceof Error)
+      return done('failed', { changes, problems: [...problems, { severity: 'error', message: 'could not re-read facts after the change' }] });
+    const verifyProblems = task.module.verify(task.params, after);
+    // Like Terraform's "inconsistent result after apply": core, not the module, checks that a
+    // second plan on the new facts is empty.
+    const remaining = task.module.plan(task.params, after);
+    for (const change of remaining)
+      if (!verifyProblems.some((problem) => problem.severity === 'error'))
+        verifyProblems.push({ severity: 'error', message: `still to change after apply: ${change.summary}` });
+    const allProblems = [...problems.filter((problem) => problem.severity === 'warning'), ...verifyProblems];
+    if (allProblems.some((problem) => problem.severity === 'error')) return done('failed', { changes, problems: allProblems });
+    for (const handler of task.notify) notified.add(handler);
+    return done('changed', { changes, problems: allProblems });
+  };
+
+  for (let slot = 0; slot < play.tasks.length; slot++) {
+    if (options.signal?.aborted) {
+      record(skipped(play, slots[slot]!, false, 'interrupted'));
+      continue;
+    }
+    if (hostError) {
+      record(skipped(play, slots[slot]!, false, 'an earlier task failed on this host'));
+      continue;
+    }
+    const taskResult = await runSlot(slot);
+    record(taskResult);
+    if (taskResult.status === 'failed') hostError = `task "${taskResult.name}" failed`;
+  }
+
+  // Handlers run once, after the tasks, when notified, also after a later task failed (the
+  // changes that notified them were made). Their facts are fresh when the last change re-probed
+  // them; after a failure they are probed again.
+  const handlerSlots = play.handlers
+    .map((handler, index) => ({ handler, slot: play.tasks.length + index }))
+    .filter(({ handler }) => notified.has(handler.name));
+  if (handlerSlots.length === 0) return hostError;
+  if (hostError && !options.check) {
+    try {
+      const probed = await exec(
+        probeScript(nonce, probeSections(play.tasks.length, new Set(handlerSlots.map(({ slot }) => slot)))),
+        `probe facts for ${handlerSlots.length} handlers`,
+      );
+      readFacts(parseProbeOutput(probed.stdout, nonce), play.tasks.length);
+    } catch (error) {
+      for (const { handler } of handlerSlots) record(skipped(play, handler, true, describeError(error)));
+      return hostError;
+    }
+  }
+  for (const { slot } of handlerSlots) {
+    const handlerResult = await runSlot(slot);
+    record(handlerResult);
+    if (handlerResult.status === 'failed') hostError ??= `handler "${handlerResult.name}" failed`;
+  }
+  return hostError;
+}

@@ -1,0 +1,113 @@
+import type { FileRecord, ProbeRecords } from '../shared/probe-records.js';
+import { raw, type Sh, sh } from '../../shell/index.js';
+import { normalizeModuleName } from '../shared/modprobe-config.js';
+import type { KernelModuleParams } from './params.js';
+
+/** How this host loads modules at boot (incident 1 and 2: persistence is per backend). */
+export type BootBackend = 'modules-load.d' | 'etc-modules' | 'sysconfig-modules';
+
+export interface KernelModuleFacts {
+  module: string;
+  /** kmod's view, from /sys/module/<m>/initstate: loaded modules have it, builtin ones do not. */
+  state: 'live' | 'coming' | 'going' | 'builtin' | 'absent';
+  /** null when not asked (the module was loaded, so it exists). */
+  modinfo: { exitCode: number; output: string } | null;
+  refcnt: number;
+  holders: string[];
+  backend: BootBackend;
+  /** Every file that may list modules to load at boot, for the detected backend. */
+  bootLists: FileRecord[];
+  /** /etc/sysconfig/modules/<m>.modules with its mode (RHEL 6). */
+  sysconfigScript: FileRecord | null;
+  /** Every modprobe.d file (kmod reads them all). */
+  modprobeConfigs: FileRecord[];
+  /** Live parameters asked for: value and mode, or absent. */
+  liveParams: Map<string, { value: string; mode: number | null } | null>;
+}
+
+export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
+const modulesLoadDirs = ['/etc/modules-load.d', '/run/modules-load.d', '/usr/local/lib/modules-load.d', '/usr/lib/modules-load.d', '/lib/modules-load.d'];
+
+export const netfixOwnedHeader = '# Managed by netfix: edits here are replaced on its next run.';
+
+export function ownModulesLoadFile(module: string): string {
+  return `/etc/modules-load.d/${module}.conf`;
+}
+export function ownOptionsFile(module: string): string {
+  return `/etc/modprobe.d/${module}.conf`;
+}
+export function sysconfigScriptPath(module: string): string {
+  return `/etc/sysconfig/modules/${module}.modules`;
+}
+
+export function probeKernelModule(params: KernelModuleParams): Sh {
+  const module = normalizeModuleName(params.name);
+  const sysDir = `/sys/module/${module}`;
+  const paramPaths = Object.keys(params.params).map((key) => `${sysDir}/parameters/${key}`);
+  // Globs stay unquoted on purpose (the shell expands them); the module name in them has been
+  // checked against a strict pattern, and every other value is quoted.
+  const globs = (dirs: string[]) => raw(dirs.map((dir) => `${dir}/*.conf`).join(' '));
+  return sh`nf_exists ${sysDir} /run/systemd/system /etc/sysconfig/modules
+nf_file ${`${sysDir}/initstate`} ${`${sysDir}/refcnt`} /etc/modules
+nf_exists ${raw(`${sysDir}/holders/*`)}
+[ -e ${sysDir} ] || nf_cmd modinfo modinfo -F filename -- ${module}
+nf_glob ${globs(modulesLoadDirs)}
+nf_glob ${globs(modprobeDirs)}
+nf_file ${sysconfigScriptPath(module)}
+nf_stat ${sysconfigScriptPath(module)}${paramPaths.length > 0 ? sh`
+nf_file ${paramPaths}
+nf_stat ${paramPaths}` : raw('')}`;
+}
+
+function underDirs(path: string, dirs: string[]): boolean {
+  return dirs.some((dir) => path.startsWith(`${dir}/`));
+}
+
+export function parseKernelModuleFacts(records: ProbeRecords, params: KernelModuleParams): KernelModuleFacts {
+  const module = normalizeModuleName(params.name);
+  const sysDir = `/sys/module/${module}`;
+  const initstate = records.files.get(`${sysDir}/initstate`)?.content?.trim();
+  let state: KernelModuleFacts['state'] = 'absent';
+  if (initstate === 'live' || initstate === 'coming' || initstate === 'going') state = initstate;
+  else if (records.existing.has(sysDir)) state = 'builtin';
+
+  const modinfoRecord = records.commands.get('modinfo');
+  const backend: BootBackend = records.existing.has('/run/systemd/system')
+    ? 'modules-load.d'
+    : records.existing.has('/etc/sysconfig/modules')
+      ? 'sysconfig-modules'
+      : 'etc-modules';
+  const allFiles = [...records.files.values()].filter((file) => file.content !== null);
+  const bootLists =
+    backend === 'modules-load.d'
+      ? allFiles.filter((file) => underDirs(file.path, modulesLoadDirs))
+      : backend === 'etc-modules'
+        ? allFiles.filter((file) => file.path === '/etc/modules')
+        : [];
+  const script = records.files.get(sysconfigScriptPath(module));
+
+  const liveParams = new Map<string, { value: string; mode: number | null } | null>();
+  for (const key of Object.keys(params.params)) {
+    const file = records.files.get(`${sysDir}/parameters/${key}`);
+    liveParams.set(
+      key,
+      file && file.content !== null ? { value: file.content.trim(), mode: file.mode ?? null } : null,
+    );
+  }
+
+  return {
+    module,
+    state,
+    modinfo: modinfoRecord ? { exitCode: modinfoRecord.exitCode, output: modinfoRecord.output.trim() } : null,
+    refcnt: Number(records.files.get(`${sysDir}/refcnt`)?.content?.trim() ?? '0') || 0,
+    holders: [...records.existing]
+      .filter((path) => path.startsWith(`${sysDir}/holders/`))
+      .map((path) => path.slice(`${sysDir}/holders/`.length))
+      .filter((holder) => holder !== '*'),
+    backend,
+    bootLists,
+    sysconfigScript: script && (script.content !== null || script.mode !== undefined) ? script : null,
+    modprobeConfigs: allFiles.filter((file) => underDirs(file.path, modprobeDirs)),
+    liveParams,
+  };
+}
