@@ -113,7 +113,7 @@ function optionsActions(params: KernelModuleParams, facts: KernelModuleFacts): A
       const summary = `set ${facts.module}.${key} live: ${live.value} -> ${value}`;
       actions.push({
         change: { summary, runtime: { key: sysPath, before: live.value, after: value } },
-        steps: [{ kind: 'exec', description: summary, command: sh`printf '%s\n' ${value} > ${sysPath}` }],
+        steps: [{ kind: 'exec', description: summary, command: sh`printf '%s\\n' ${value} > ${sysPath}` }],
       });
     }
   }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the lab, the tests and the demo need on this (Debian) machine, only when missing:
+# CI runs on a clean clone and nothing installed by hand survives to it.
+set -euo pipefail
+
+need=()
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+command -v sudo >/dev/null 2>&1 || need+=(sudo)
+[ -x /usr/bin/python3 ] || need+=(python3-minimal)
+command -v ps >/dev/null 2>&1 || need+=(procps)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "netfix: the lab needs: ${need[*]}; run as root or: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "netfix: installing ${need[*]} (apt-get)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# sshd refuses to start without its privilege-separation directory.
+mkdir -p /run/sshd 2>/dev/null || true

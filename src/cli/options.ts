@@ -1,0 +1,53 @@
+import type { Argv } from 'yargs';
+
+// Option groups shared by commands, as nx does: each adds its options and returns the typed argv.
+
+export function withInventoryOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('inventory', {
+      alias: 'i',
+      type: 'string',
+      array: true,
+      demandOption: 'give at least one inventory with -i FILE',
+      describe: 'Ansible-style YAML inventory (repeatable; later files win)',
+    })
+    .option('limit', { type: 'string', describe: "host pattern to narrow the run, e.g. 'web:!web3'" })
+    .option('extra-vars', {
+      alias: 'e',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'variables as k=v (repeatable); override inventory and play vars',
+    });
+}
+
+export function withRunOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
+    .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
+    .option('forks', { type: 'number', describe: 'hosts at once (default: all selected, at most 500)' })
+    .option('timeout', { type: 'number', default: 60, describe: 'seconds per remote command' })
+    .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to connect and authenticate' })
+    .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
+    .option('accept-new-host-keys', {
+      type: 'boolean',
+      default: false,
+      describe: 'record unknown host keys (changed keys are always refused)',
+    })
+    .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })
+    .option('report', { type: 'string', describe: 'write the run result as JSON to FILE.json' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'also show tasks that were ok' });
+}
+
+/** `k=v` strings to a map; a malformed one is an input error naming the flag. */
+export function parseExtraVars(pairs: readonly string[]): { vars: Record<string, string>; errors: string[] } {
+  const vars: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? '' : pair.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) errors.push(`--extra-vars '${pair}': expected NAME=VALUE`);
+    else vars[key] = pair.slice(eq + 1);
+  }
+  return { vars, errors };
+}

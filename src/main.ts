@@ -1,0 +1,62 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { applyCommand } from './cli/apply.js';
+import { inventoryCommand } from './cli/inventory.js';
+import { schemaCommand } from './cli/schema.js';
+import { validateCommand } from './cli/validate.js';
+import { exitCodes, InputError, formatInputProblem } from './errors.js';
+import { netfixVersion } from './version.js';
+
+const exitCodeHelp = `Exit codes:
+  0    every host ok (or, with --check, nothing to change)
+  1    bad input or usage: no host was contacted
+  2    a task failed on at least one host
+  3    at least one host unreachable, and none failed
+  4    --check found changes to make
+  130  interrupted (Ctrl-C); reports were still written`;
+
+/** Commands set this; only this file exits the process, after output is flushed. */
+const outcome = { exitCode: exitCodes.ok as number };
+export type Outcome = typeof outcome;
+
+async function main(): Promise<number> {
+  const parser = yargs(hideBin(process.argv))
+    .scriptName('netfix')
+    .usage('$0 <command> [options]\n\nFind and fix kernel-module, netfilter and bridge configuration over SSH.')
+    .command(applyCommand(outcome))
+    .command(validateCommand(outcome))
+    .command(inventoryCommand(outcome))
+    .command(schemaCommand(outcome))
+    .completion('completion', 'print a bash/zsh completion script (eval "$(netfix completion)")')
+    .demandCommand(1, 'name a command: apply, validate, inventory, schema')
+    .strict()
+    .epilog(exitCodeHelp)
+    .version(netfixVersion)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`netfix: ${message}\nRun 'netfix --help' for usage.\n`);
+      throw new UsageExit();
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof UsageExit) return exitCodes.input;
+    if (error instanceof InputError) {
+      process.stderr.write(`${error.problems.map(formatInputProblem).join('\n')}\n`);
+      process.stderr.write(`netfix: ${error.problems.length} input error${error.problems.length === 1 ? '' : 's'}; no host was contacted\n`);
+      return exitCodes.input;
+    }
+    process.stderr.write(`netfix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+  return outcome.exitCode;
+}
+
+class UsageExit extends Error {}
+
+const code = await main();
+// Let stdout/stderr drain before exiting; a piped report must not be cut short.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

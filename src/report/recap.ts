@@ -1,0 +1,107 @@
+import type { HostResult, RunResult, TaskResult } from '../engine/index.js';
+
+// Text a person reads at the end of a run. Pure: returns lines, the caller prints them.
+
+export interface RecapCounts {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+}
+
+/** Ansible's reading: ok counts every task that ran without failing, changed ones included. */
+export function countTasks(host: HostResult): RecapCounts {
+  const count = (predicate: (task: TaskResult) => boolean) => host.tasks.filter(predicate).length;
+  return {
+    ok: count((task) => task.status === 'ok' || task.status === 'changed' || task.status === 'would_change'),
+    changed: count((task) => task.status === 'changed' || task.status === 'would_change'),
+    failed: count((task) => task.status === 'failed'),
+    skipped: count((task) => task.status === 'skipped'),
+    unreachable: host.status === 'unreachable' ? 1 : 0,
+  };
+}
+
+export function recapLines(result: RunResult, options: { stats: boolean }): string[] {
+  const width = Math.max(4, ...result.hosts.map((host) => host.name.length));
+  const lines = [`RECAP (${result.mode === 'check' ? 'check mode: nothing was changed' : 'apply'})`];
+  for (const host of result.hosts) {
+    const counts = countTasks(host);
+    let line = `${host.name.padEnd(width)} : ok=${counts.ok} changed=${counts.changed} unreachable=${counts.unreachable} failed=${counts.failed} skipped=${counts.skipped}`;
+    if (options.stats)
+      line += `  | connects=${host.stats.connects} execs=${host.stats.execs} sent=${host.stats.bytesSent}B received=${host.stats.bytesReceived}B ${host.durationMs}ms`;
+    lines.push(line);
+    if (host.error) lines.push(`${' '.repeat(width)}   ${host.status}: ${host.error}`);
+  }
+  const totals = summarize(result);
+  lines.push(
+    `${result.hosts.length} hosts: ${totals.ok} ok, ${totals.changed} ${result.mode === 'check' ? 'would change' : 'changed'}, ${totals.failed} failed, ${totals.unreachable} unreachable in ${(result.durationMs / 1000).toFixed(1)}s`,
+  );
+  if (options.stats) {
+    const execs = result.hosts.reduce((sum, host) => sum + host.stats.execs, 0);
+    const connects = result.hosts.reduce((sum, host) => sum + host.stats.connects, 0);
+    lines.push(`round trips: ${connects} connects, ${execs} execs over ${result.hosts.length} hosts`);
+  }
+  return lines;
+}
+
+export function summarize(result: RunResult): { ok: number; changed: number; failed: number; unreachable: number } {
+  const count = (status: HostResult['status']) => result.hosts.filter((host) => host.status === status).length;
+  return { ok: count('ok'), changed: count('changed'), failed: count('failed'), unreachable: count('unreachable') };
+}
+
+/** One line per finished task, for plain (non-TTY) output as the run goes. */
+export function taskLine(host: string, task: TaskResult, options: { diff: boolean }): string[] {
+  const label = task.status === 'would_change' ? 'would change' : task.status;
+  const lines = [`[${host}] ${label}: ${task.handler ? 'handler ' : ''}${task.name}`];
+  for (const change of task.changes) lines.push(`    ${task.status === 'changed' ? '*' : '~'} ${change.summary}`);
+  if (options.diff) for (const change of task.changes) if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
+  for (const problem of task.problems) {
+    if (task.status === 'skipped') continue;
+    lines.push(`    ${problem.severity}: ${problem.message}`);
+    if (problem.expected !== undefined || problem.actual !== undefined)
+      lines.push(`      expected: ${problem.expected ?? '-'}`, `      actual:   ${problem.actual ?? '-'}`);
+  }
+  if (task.status === 'failed' && task.output) lines.push('    remote output:', indent(task.output.trimEnd(), 6));
+  return lines;
+}
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+}
+
+/**
+ * Check mode's list of what would change, hosts with identical changes grouped so that 500 hosts
+ * with the same drift read as one entry.
+ */
+export function pendingChangesLines(result: RunResult): string[] {
+  const groups = new Map<string, { hosts: string[]; tasks: TaskResult[] }>();
+  for (const host of result.hosts) {
+    const pending = host.tasks.filter((task) => task.status === 'would_change');
+    if (pending.length === 0) continue;
+    const key = JSON.stringify(pending.map((task) => [task.name, task.changes]));
+    const group = groups.get(key) ?? { hosts: [], tasks: pending };
+    group.hosts.push(host.name);
+    groups.set(key, group);
+  }
+  if (groups.size === 0) return [];
+  const lines = ['CHANGES THAT WOULD BE MADE'];
+  for (const group of groups.values()) {
+    const count = group.tasks.reduce((sum, task) => sum + task.changes.length, 0);
+    const names = group.hosts.length > 8 ? `${group.hosts.slice(0, 8).join(', ')}, …` : group.hosts.join(', ');
+    lines.push(`${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'} (${names}): ${count} change${count === 1 ? '' : 's'}`);
+    for (const task of group.tasks) {
+      lines.push(`  task "${task.name}" (${task.source})`);
+      for (const change of task.changes) {
+        lines.push(`    ~ ${change.summary}`);
+        if (change.runtime) lines.push(`      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`);
+        if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
+      }
+    }
+  }
+  return lines;
+}
