@@ -4,7 +4,7 @@ import { applyCommand } from './cli/apply.js';
 import { inventoryCommand } from './cli/inventory.js';
 import { schemaCommand } from './cli/schema.js';
 import { validateCommand } from './cli/validate.js';
-import { exitCodes, InputError, formatInputProblem } from './errors.js';
+import { exitCodes, formatInputProblem, InputError } from './errors.js';
 import { netfixVersion } from './version.js';
 
 const exitCodeHelp = `Exit codes:
@@ -22,7 +22,9 @@ export type Outcome = typeof outcome;
 async function main(): Promise<number> {
   const parser = yargs(hideBin(process.argv))
     .scriptName('netfix')
-    .usage('$0 <command> [options]\n\nFind and fix kernel-module, netfilter and bridge configuration over SSH.')
+    .usage(
+      '$0 <command> [options]\n\nFind and fix kernel-module, netfilter and bridge configuration over SSH.',
+    )
     .command(applyCommand(outcome))
     .command(validateCommand(outcome))
     .command(inventoryCommand(outcome))
@@ -46,10 +48,14 @@ async function main(): Promise<number> {
     if (error instanceof UsageExit) return exitCodes.input;
     if (error instanceof InputError) {
       process.stderr.write(`${error.problems.map(formatInputProblem).join('\n')}\n`);
-      process.stderr.write(`netfix: ${error.problems.length} input error${error.problems.length === 1 ? '' : 's'}; no host was contacted\n`);
+      process.stderr.write(
+        `netfix: ${error.problems.length} input error${error.problems.length === 1 ? '' : 's'}; no host was contacted\n`,
+      );
       return exitCodes.input;
     }
-    process.stderr.write(`netfix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `netfix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 70;
   }
   return outcome.exitCode;

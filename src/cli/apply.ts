@@ -6,9 +6,12 @@ const builder = (yargs: Argv) =>
   withRunOptions(withInventoryOptions(yargs))
     .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in order' })
     .example('$0 apply -i inventory.yml playbooks/bridge-netfilter.yml', 'fix, verify, recap')
-    .example('$0 apply -i inventory.yml playbooks/bridge-netfilter.yml --check --diff', 'change nothing, show what would change');
+    .example(
+      '$0 apply -i inventory.yml playbooks/bridge-netfilter.yml --check --diff',
+      'change nothing, show what would change',
+    );
 
-export type ApplyArgs = Awaited<ReturnType<typeof builder>['argv']>;
+export type ApplyArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 export function applyCommand(outcome: Outcome): CommandModule<object, ApplyArgs> {
   return {

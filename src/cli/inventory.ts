@@ -7,7 +7,7 @@ const builder = (yargs: Argv) =>
     .option('vars', { type: 'boolean', default: false, describe: 'also print each host’s merged vars' })
     .example("$0 inventory -i inventory.yml --limit 'web:!web3'", 'which hosts a pattern selects');
 
-export type InventoryArgs = Awaited<ReturnType<typeof builder>['argv']>;
+export type InventoryArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 export function inventoryCommand(outcome: Outcome): CommandModule<object, InventoryArgs> {
   return {

@@ -2,23 +2,31 @@ import type { Argv } from 'yargs';
 
 // Option groups shared by commands, as nx does: each adds its options and returns the typed argv.
 
+function toList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
 export function withInventoryOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('inventory', {
-      alias: 'i',
-      type: 'string',
-      array: true,
-      demandOption: 'give at least one inventory with -i FILE',
-      describe: 'Ansible-style YAML inventory (repeatable; later files win)',
-    })
-    .option('limit', { type: 'string', describe: "host pattern to narrow the run, e.g. 'web:!web3'" })
-    .option('extra-vars', {
-      alias: 'e',
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'variables as k=v (repeatable); override inventory and play vars',
-    });
+  return (
+    yargs
+      // Not `array: true`: a greedy array would swallow the playbooks after `-i FILE`. Repeating the
+      // flag gives several values; coerce makes one value a list too.
+      .option('inventory', {
+        alias: 'i',
+        type: 'string',
+        coerce: toList,
+        demandOption: 'give at least one inventory with -i FILE',
+        describe: 'Ansible-style YAML inventory (repeatable; later files win)',
+      })
+      .option('limit', { type: 'string', describe: "host pattern to narrow the run, e.g. 'web:!web3'" })
+      .option('extra-vars', {
+        alias: 'e',
+        type: 'string',
+        coerce: toList,
+        default: [] as string[],
+        describe: 'variables as k=v (repeatable); override inventory and play vars',
+      })
+  );
 }
 
 export function withRunOptions<T>(yargs: Argv<T>) {
@@ -27,7 +35,11 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
     .option('forks', { type: 'number', describe: 'hosts at once (default: all selected, at most 500)' })
     .option('timeout', { type: 'number', default: 60, describe: 'seconds per remote command' })
-    .option('connect-timeout', { type: 'number', default: 10, describe: 'seconds to connect and authenticate' })
+    .option('connect-timeout', {
+      type: 'number',
+      default: 10,
+      describe: 'seconds to connect and authenticate',
+    })
     .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
     .option('accept-new-host-keys', {
       type: 'boolean',
@@ -36,7 +48,12 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     })
     .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })
     .option('report', { type: 'string', describe: 'write the run result as JSON to FILE.json' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'also show tasks that were ok' });
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      describe: 'also show tasks that were ok',
+    });
 }
 
 /** `k=v` strings to a map; a malformed one is an input error naming the flag. */

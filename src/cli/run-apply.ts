@@ -1,8 +1,15 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runFleet, type RunResult } from '../engine/index.js';
+import { type RunResult, runFleet } from '../engine/index.js';
 import { exitCodes } from '../errors.js';
-import { pendingChangesLines, plainProgress, recapLines, taskLine, ttyProgress, writeJsonReport } from '../report/index.js';
+import {
+  pendingChangesLines,
+  plainProgress,
+  recapLines,
+  taskLine,
+  ttyProgress,
+  writeJsonReport,
+} from '../report/index.js';
 import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
@@ -30,7 +37,9 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const tty = Boolean(process.stdout.isTTY) && !argv.verbose;
-  const progress = tty ? ttyProgress(hosts.length) : plainProgress({ diff: argv.diff, verbose: argv.verbose });
+  const progress = tty
+    ? ttyProgress(hosts.length)
+    : plainProgress({ diff: argv.diff, verbose: argv.verbose });
   const connectOptions = {
     knownHostsFile: argv['known-hosts'] ?? join(homedir(), '.ssh', 'known_hosts'),
     acceptNewHostKeys: argv['accept-new-host-keys'],
@@ -60,7 +69,11 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
     // The live view showed counts only: now the details of what changed or failed.
     for (const host of result.hosts)
       for (const task of host.tasks)
-        if (task.status === 'changed' || task.status === 'failed' || (task.status === 'would_change' && !argv.check))
+        if (
+          task.status === 'changed' ||
+          task.status === 'failed' ||
+          (task.status === 'would_change' && !argv.check)
+        )
           out.push(...taskLine(host.name, task, { diff: argv.diff }));
   }
   if (argv.check) out.push('', ...pendingChangesLines(result));
@@ -77,6 +90,7 @@ export function exitCodeFor(result: RunResult): number {
   if (result.interrupted) return exitCodes.interrupted;
   if (result.hosts.some((host) => host.status === 'failed')) return exitCodes.taskFailed;
   if (result.hosts.some((host) => host.status === 'unreachable')) return exitCodes.unreachable;
-  if (result.mode === 'check' && result.hosts.some((host) => host.status === 'changed')) return exitCodes.checkChanges;
+  if (result.mode === 'check' && result.hosts.some((host) => host.status === 'changed'))
+    return exitCodes.checkChanges;
   return exitCodes.ok;
 }

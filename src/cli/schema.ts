@@ -6,7 +6,7 @@ const builder = (yargs: Argv) =>
     .positional('kind', { choices: ['playbook', 'inventory', 'run-result'] as const, demandOption: true })
     .example('$0 schema playbook > playbook.schema.json', 'JSON Schema for editor completion');
 
-export type SchemaArgs = Awaited<ReturnType<typeof builder>['argv']>;
+export type SchemaArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 export function schemaCommand(outcome: Outcome): CommandModule<object, SchemaArgs> {
   return {

@@ -5,9 +5,12 @@ import { withInventoryOptions } from './options.js';
 const builder = (yargs: Argv) =>
   withInventoryOptions(yargs)
     .positional('playbooks', { type: 'string', array: true, describe: 'playbook files' })
-    .example('$0 validate -i inventory.yml playbooks/*.yml', 'every input error at once; no host is contacted');
+    .example(
+      '$0 validate -i inventory.yml playbooks/*.yml',
+      'every input error at once; no host is contacted',
+    );
 
-export type ValidateArgs = Awaited<ReturnType<typeof builder>['argv']>;
+export type ValidateArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 
 export function validateCommand(outcome: Outcome): CommandModule<object, ValidateArgs> {
   return {

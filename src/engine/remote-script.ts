@@ -7,7 +7,9 @@ import { joinSh, raw, type Sh, sh } from '../shell/index.js';
 // Each section starts with a SECTION record so parseProbeOutput() can split the output.
 
 export function newNonce(): string {
-  return randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+  return randomBytes(9)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, 'x');
 }
 
 // Atomic write: a temporary file in the same directory (same filesystem, so rename is atomic),

@@ -1,5 +1,5 @@
 import type { Problem } from '../modules/index.js';
-import { parseProbeOutput, type ProbeRecords } from '../modules/index.js';
+import { type ProbeRecords, parseProbeOutput } from '../modules/index.js';
 import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
@@ -39,14 +39,16 @@ export async function runHost(work: HostWork, options: EngineOptions): Promise<H
   } catch (error) {
     for (const play of work.plays)
       for (const task of [...play.tasks]) tasks.push(skipped(play, task, false, 'host unreachable'));
-    const reason = error instanceof ConnectError ? error.message : `could not connect: ${describeError(error)}`;
+    const reason =
+      error instanceof ConnectError ? error.message : `could not connect: ${describeError(error)}`;
     return finish(options, work, result('unreachable', reason));
   }
   try {
     let hostError: string | undefined;
     for (const play of work.plays) {
       if (hostError) {
-        for (const task of play.tasks) tasks.push(skipped(play, task, false, 'an earlier task failed on this host'));
+        for (const task of play.tasks)
+          tasks.push(skipped(play, task, false, 'an earlier task failed on this host'));
         continue;
       }
       hostError = await runPlay(play, transport, options, (task) => {
@@ -150,7 +152,9 @@ async function runPlay(
     const slotFacts = facts.get(slot);
     if (slotFacts === undefined || slotFacts instanceof Error)
       return done('failed', {
-        problems: [{ severity: 'error', message: slotFacts?.message ?? 'the probe printed nothing for this task' }],
+        problems: [
+          { severity: 'error', message: slotFacts?.message ?? 'the probe printed nothing for this task' },
+        ],
       });
     const problems: Problem[] = task.module.inspect(task.params, slotFacts);
     if (problems.some((problem) => problem.severity === 'error')) return done('failed', { problems });
@@ -169,7 +173,8 @@ async function runPlay(
         task.timeoutSec,
       );
     } catch (error) {
-      const output = error instanceof ExecTimeoutError ? `${error.partialStdout}${error.partialStderr}` : undefined;
+      const output =
+        error instanceof ExecTimeoutError ? `${error.partialStdout}${error.partialStderr}` : undefined;
       return done('failed', {
         changes,
         problems: [...problems, { severity: 'error', message: describeError(error) }],
@@ -179,7 +184,7 @@ async function runPlay(
     const records = parseProbeOutput(applied.stdout, nonce);
     for (let index = 0; index < steps.length; index++) {
       const stepResult = records.get(stepSectionId(index))?.commands.get('result');
-      if (!stepResult || stepResult.exitCode !== 0) {
+      if (stepResult?.exitCode !== 0) {
         const step = steps[index]!;
         const output = stepResult?.output.trim() || applied.stderr.trim();
         return done('failed', {
@@ -200,7 +205,10 @@ async function runPlay(
     readFacts(records, slot);
     const after = facts.get(slot);
     if (after === undefined || after instanceof Error)
-      return done('failed', { changes, problems: [...problems, { severity: 'error', message: 'could not re-read facts after the change' }] });
+      return done('failed', {
+        changes,
+        problems: [...problems, { severity: 'error', message: 'could not re-read facts after the change' }],
+      });
     const verifyProblems = task.module.verify(task.params, after);
     // Like Terraform's "inconsistent result after apply": core, not the module, checks that a
     // second plan on the new facts is empty.
@@ -209,7 +217,8 @@ async function runPlay(
       if (!verifyProblems.some((problem) => problem.severity === 'error'))
         verifyProblems.push({ severity: 'error', message: `still to change after apply: ${change.summary}` });
     const allProblems = [...problems.filter((problem) => problem.severity === 'warning'), ...verifyProblems];
-    if (allProblems.some((problem) => problem.severity === 'error')) return done('failed', { changes, problems: allProblems });
+    if (allProblems.some((problem) => problem.severity === 'error'))
+      return done('failed', { changes, problems: allProblems });
     for (const handler of task.notify) notified.add(handler);
     return done('changed', { changes, problems: allProblems });
   };

@@ -8,7 +8,10 @@ import type { EngineOptions, HostWork } from './work.js';
  * nothing else: every other host keeps going. After an abort no new host starts; the hosts not
  * started are reported as skipped (status unreachable would be wrong: nobody tried).
  */
-export async function runFleet(hosts: HostWork[], options: EngineOptions & { netfixVersion: string }): Promise<RunResult> {
+export async function runFleet(
+  hosts: HostWork[],
+  options: EngineOptions & { netfixVersion: string },
+): Promise<RunResult> {
   const startedAt = new Date();
   const results: (HostResult | undefined)[] = new Array(hosts.length);
   let next = 0;
@@ -47,7 +50,9 @@ function notStarted(work: HostWork): HostResult {
         source: task.source,
         status: 'skipped' as const,
         changes: [],
-        problems: [{ severity: 'warning' as const, message: 'skipped: interrupted before this host started' }],
+        problems: [
+          { severity: 'warning' as const, message: 'skipped: interrupted before this host started' },
+        ],
         durationMs: 0,
       })),
     ),

@@ -45,24 +45,38 @@ export function recapLines(result: RunResult, options: { stats: boolean }): stri
   return lines;
 }
 
-export function summarize(result: RunResult): { ok: number; changed: number; failed: number; unreachable: number } {
-  const count = (status: HostResult['status']) => result.hosts.filter((host) => host.status === status).length;
-  return { ok: count('ok'), changed: count('changed'), failed: count('failed'), unreachable: count('unreachable') };
+export function summarize(result: RunResult): {
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+} {
+  const count = (status: HostResult['status']) =>
+    result.hosts.filter((host) => host.status === status).length;
+  return {
+    ok: count('ok'),
+    changed: count('changed'),
+    failed: count('failed'),
+    unreachable: count('unreachable'),
+  };
 }
 
 /** One line per finished task, for plain (non-TTY) output as the run goes. */
 export function taskLine(host: string, task: TaskResult, options: { diff: boolean }): string[] {
   const label = task.status === 'would_change' ? 'would change' : task.status;
   const lines = [`[${host}] ${label}: ${task.handler ? 'handler ' : ''}${task.name}`];
-  for (const change of task.changes) lines.push(`    ${task.status === 'changed' ? '*' : '~'} ${change.summary}`);
-  if (options.diff) for (const change of task.changes) if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
+  for (const change of task.changes)
+    lines.push(`    ${task.status === 'changed' ? '*' : '~'} ${change.summary}`);
+  if (options.diff)
+    for (const change of task.changes) if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
   for (const problem of task.problems) {
     if (task.status === 'skipped') continue;
     lines.push(`    ${problem.severity}: ${problem.message}`);
     if (problem.expected !== undefined || problem.actual !== undefined)
       lines.push(`      expected: ${problem.expected ?? '-'}`, `      actual:   ${problem.actual ?? '-'}`);
   }
-  if (task.status === 'failed' && task.output) lines.push('    remote output:', indent(task.output.trimEnd(), 6));
+  if (task.status === 'failed' && task.output)
+    lines.push('    remote output:', indent(task.output.trimEnd(), 6));
   return lines;
 }
 
@@ -92,13 +106,19 @@ export function pendingChangesLines(result: RunResult): string[] {
   const lines = ['CHANGES THAT WOULD BE MADE'];
   for (const group of groups.values()) {
     const count = group.tasks.reduce((sum, task) => sum + task.changes.length, 0);
-    const names = group.hosts.length > 8 ? `${group.hosts.slice(0, 8).join(', ')}, …` : group.hosts.join(', ');
-    lines.push(`${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'} (${names}): ${count} change${count === 1 ? '' : 's'}`);
+    const names =
+      group.hosts.length > 8 ? `${group.hosts.slice(0, 8).join(', ')}, …` : group.hosts.join(', ');
+    lines.push(
+      `${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'} (${names}): ${count} change${count === 1 ? '' : 's'}`,
+    );
     for (const task of group.tasks) {
       lines.push(`  task "${task.name}" (${task.source})`);
       for (const change of task.changes) {
         lines.push(`    ~ ${change.summary}`);
-        if (change.runtime) lines.push(`      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`);
+        if (change.runtime)
+          lines.push(
+            `      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`,
+          );
         if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
       }
     }

@@ -1,2 +1,2 @@
-export { joinSh, quote, raw, type Sh, sh, UnquotableValueError } from './quote.js';
 export { namePatterns } from './patterns.js';
+export { joinSh, quote, raw, type Sh, sh, UnquotableValueError } from './quote.js';

@@ -28,7 +28,8 @@ export class Sh {
 export function quote(value: string | number): string {
   const text = String(value);
   // A NUL byte cannot be passed through any shell word: refuse it rather than truncate silently.
-  if (text.includes('\0')) throw new UnquotableValueError('value contains a NUL byte and cannot be passed to sh');
+  if (text.includes('\0'))
+    throw new UnquotableValueError('value contains a NUL byte and cannot be passed to sh');
   if (text !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -21,7 +21,13 @@ export interface Action {
 
 const isLoaded = (facts: KernelModuleFacts) => facts.state !== 'absent';
 
-function fileAction(summary: string, path: string, before: string | null, after: string, mode: number): Action {
+function fileAction(
+  summary: string,
+  path: string,
+  before: string | null,
+  after: string,
+  mode: number,
+): Action {
   return {
     change: { summary, file: { path, diff: unifiedDiff(path, before, after) } },
     steps: [{ kind: 'writeFile', description: summary, path, content: after, mode }],
@@ -64,25 +70,49 @@ function persistenceAction(facts: KernelModuleFacts): Action | null {
     case 'modules-load.d': {
       const path = ownModulesLoadFile(module);
       const before = facts.bootLists.find((file) => file.path === path)?.content ?? null;
-      return fileAction(`load ${module} at boot (${path})`, path, before, `${netfixOwnedHeader}\n${module}\n`, 0o644);
+      return fileAction(
+        `load ${module} at boot (${path})`,
+        path,
+        before,
+        `${netfixOwnedHeader}\n${module}\n`,
+        0o644,
+      );
     }
     case 'etc-modules': {
       const before = facts.bootLists.find((file) => file.path === '/etc/modules')?.content ?? null;
-      return fileAction(`load ${module} at boot (/etc/modules)`, '/etc/modules', before, appendLine(before, module), 0o644);
+      return fileAction(
+        `load ${module} at boot (/etc/modules)`,
+        '/etc/modules',
+        before,
+        appendLine(before, module),
+        0o644,
+      );
     }
     case 'sysconfig-modules': {
       const path = sysconfigScriptPath(module);
       const script = `#!/bin/sh\n${netfixOwnedHeader}\nexec /sbin/modprobe ${module} >/dev/null 2>&1\n`;
-      return fileAction(`load ${module} at boot (${path})`, path, facts.sysconfigScript?.content ?? null, script, 0o755);
+      return fileAction(
+        `load ${module} at boot (${path})`,
+        path,
+        facts.sysconfigScript?.content ?? null,
+        script,
+        0o755,
+      );
     }
   }
 }
 
 /** The options file content with our parameters merged into this module's first options line. */
-function desiredOptionsFile(facts: KernelModuleFacts, wanted: Record<string, string>, before: string | null): string {
+function desiredOptionsFile(
+  facts: KernelModuleFacts,
+  wanted: Record<string, string>,
+  before: string | null,
+): string {
   const path = ownOptionsFile(facts.module);
   const existing = before === null ? [] : parseModprobeConfig(path, before);
-  const first = existing.find((directive) => directive.keyword === 'options' && directive.module === facts.module);
+  const first = existing.find(
+    (directive) => directive.keyword === 'options' && directive.module === facts.module,
+  );
   if (!first || before === null) {
     const line = `options ${facts.module} ${Object.entries(wanted)
       .map(([key, value]) => `${key}=${value}`)
@@ -104,7 +134,8 @@ function optionsActions(params: KernelModuleParams, facts: KernelModuleFacts): A
   const before = facts.modprobeConfigs.find((file) => file.path === path)?.content ?? null;
   const after = desiredOptionsFile(facts, wanted, before);
   const actions: Action[] = [];
-  if (after !== before) actions.push(fileAction(`set options ${facts.module} in ${path}`, path, before, after, 0o644));
+  if (after !== before)
+    actions.push(fileAction(`set options ${facts.module} in ${path}`, path, before, after, 0o644));
   if (facts.state === 'live') {
     for (const [key, value] of Object.entries(wanted)) {
       const live = facts.liveParams.get(key);
@@ -158,11 +189,25 @@ function ownedEntries(facts: KernelModuleFacts): Action[] {
     );
     if (lines.size > 0) {
       const after = removeLines(etcModules.content, lines);
-      actions.push(fileAction(`stop loading ${module} at boot (/etc/modules)`, '/etc/modules', etcModules.content, after, 0o644));
+      actions.push(
+        fileAction(
+          `stop loading ${module} at boot (/etc/modules)`,
+          '/etc/modules',
+          etcModules.content,
+          after,
+          0o644,
+        ),
+      );
     }
   }
   if (facts.sysconfigScript?.content && owned(facts.sysconfigScript))
-    actions.push(removeFileAction(`stop loading ${module} at boot`, facts.sysconfigScript.path, facts.sysconfigScript.content));
+    actions.push(
+      removeFileAction(
+        `stop loading ${module} at boot`,
+        facts.sysconfigScript.path,
+        facts.sysconfigScript.content,
+      ),
+    );
   return actions;
 }
 
@@ -188,7 +233,10 @@ export function kernelModuleInspect(params: KernelModuleParams, facts: KernelMod
   const problems: Problem[] = [];
   if (params.state === 'absent') {
     if (facts.state === 'builtin')
-      problems.push({ severity: 'error', message: `${module} is built into the kernel and cannot be unloaded` });
+      problems.push({
+        severity: 'error',
+        message: `${module} is built into the kernel and cannot be unloaded`,
+      });
     if (facts.state === 'live' && (facts.refcnt > 0 || facts.holders.length > 0))
       problems.push({
         severity: 'error',
@@ -216,7 +264,11 @@ export function kernelModuleInspect(params: KernelModuleParams, facts: KernelMod
       });
   }
   // Writable live values are fixed by the plan; what no change can fix is said before any change.
-  problems.push(...liveParamProblems(params, facts).filter((problem) => problem.severity === 'warning' || !problem.expected));
+  problems.push(
+    ...liveParamProblems(params, facts).filter(
+      (problem) => problem.severity === 'warning' || !problem.expected,
+    ),
+  );
   return problems;
 }
 
@@ -226,11 +278,21 @@ export function kernelModuleVerify(params: KernelModuleParams, facts: KernelModu
   const problems: Problem[] = [];
   if (params.state === 'absent') {
     if (facts.state === 'live')
-      problems.push({ severity: 'error', message: `${module} is still loaded`, expected: 'not loaded', actual: facts.state });
+      problems.push({
+        severity: 'error',
+        message: `${module} is still loaded`,
+        expected: 'not loaded',
+        actual: facts.state,
+      });
     return problems;
   }
   if (!isLoaded(facts))
-    problems.push({ severity: 'error', message: `${module} is not loaded`, expected: 'live', actual: 'absent' });
+    problems.push({
+      severity: 'error',
+      message: `${module} is not loaded`,
+      expected: 'live',
+      actual: 'absent',
+    });
   if (params.persistent && facts.state !== 'builtin' && bootListings(facts).length === 0)
     problems.push({
       severity: 'error',
@@ -249,10 +311,22 @@ function liveParamProblems(params: KernelModuleParams, facts: KernelModuleFacts)
   return Object.entries(params.params).flatMap(([key, value]): Problem[] => {
     const live = facts.liveParams.get(key);
     if (!live)
-      return [{ severity: 'error', message: `${module} has no parameter ${key} (no /sys/module/${module}/parameters/${key})` }];
+      return [
+        {
+          severity: 'error',
+          message: `${module} has no parameter ${key} (no /sys/module/${module}/parameters/${key})`,
+        },
+      ];
     if (live.value === value) return [];
     if (isWritable(live.mode))
-      return [{ severity: 'error', message: `${module}.${key} live value differs`, expected: value, actual: live.value }];
+      return [
+        {
+          severity: 'error',
+          message: `${module}.${key} live value differs`,
+          expected: value,
+          actual: live.value,
+        },
+      ];
     const mode = (live.mode ?? 0).toString(8).padStart(4, '0');
     return [
       {

@@ -1,6 +1,6 @@
-import type { FileRecord, ProbeRecords } from '../shared/probe-records.js';
 import { raw, type Sh, sh } from '../../shell/index.js';
 import { normalizeModuleName } from '../shared/modprobe-config.js';
+import type { FileRecord, ProbeRecords } from '../shared/probe-records.js';
 import type { KernelModuleParams } from './params.js';
 
 /** How this host loads modules at boot (incident 1 and 2: persistence is per backend). */
@@ -25,8 +25,20 @@ export interface KernelModuleFacts {
   liveParams: Map<string, { value: string; mode: number | null } | null>;
 }
 
-export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
-const modulesLoadDirs = ['/etc/modules-load.d', '/run/modules-load.d', '/usr/local/lib/modules-load.d', '/usr/lib/modules-load.d', '/lib/modules-load.d'];
+export const modprobeDirs = [
+  '/etc/modprobe.d',
+  '/run/modprobe.d',
+  '/usr/local/lib/modprobe.d',
+  '/usr/lib/modprobe.d',
+  '/lib/modprobe.d',
+];
+const modulesLoadDirs = [
+  '/etc/modules-load.d',
+  '/run/modules-load.d',
+  '/usr/local/lib/modules-load.d',
+  '/usr/lib/modules-load.d',
+  '/lib/modules-load.d',
+];
 
 export const netfixOwnedHeader = '# Managed by netfix: edits here are replaced on its next run.';
 
@@ -54,9 +66,13 @@ nf_exists ${raw(`${sysDir}/holders/*`)}
 nf_glob ${globs(modulesLoadDirs)}
 nf_glob ${globs(modprobeDirs)}
 nf_file ${sysconfigScriptPath(module)}
-nf_stat ${sysconfigScriptPath(module)}${paramPaths.length > 0 ? sh`
+nf_stat ${sysconfigScriptPath(module)}${
+    paramPaths.length > 0
+      ? sh`
 nf_file ${paramPaths}
-nf_stat ${paramPaths}` : raw('')}`;
+nf_stat ${paramPaths}`
+      : raw('')
+  }`;
 }
 
 function underDirs(path: string, dirs: string[]): boolean {

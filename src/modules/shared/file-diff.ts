@@ -12,5 +12,12 @@ export function unifiedDiff(path: string, before: string | null, after: string |
     { context: 3 },
   ).split('\n');
   // The library puts "Index:" and "=====" banner lines before the "---" header; diff -u does not.
-  return patch.slice(Math.max(0, patch.findIndex((line) => line.startsWith('--- ')))).join('\n');
+  return patch
+    .slice(
+      Math.max(
+        0,
+        patch.findIndex((line) => line.startsWith('--- ')),
+      ),
+    )
+    .join('\n');
 }

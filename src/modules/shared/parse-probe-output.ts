@@ -71,12 +71,19 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
       case 'CMD': {
         const { body, endLine } = readBody();
         const exitCode = Number(endLine.slice(`${marker}END `.length));
-        current.commands.set(rest, { name: rest, exitCode: Number.isFinite(exitCode) ? exitCode : -1, output: body });
+        current.commands.set(rest, {
+          name: rest,
+          exitCode: Number.isFinite(exitCode) ? exitCode : -1,
+          output: body,
+        });
         break;
       }
       case 'KV': {
         const space2 = rest.indexOf(' ');
-        current.values.set(space2 === -1 ? rest : rest.slice(0, space2), space2 === -1 ? '' : rest.slice(space2 + 1));
+        current.values.set(
+          space2 === -1 ? rest : rest.slice(0, space2),
+          space2 === -1 ? '' : rest.slice(space2 + 1),
+        );
         break;
       }
       default:

@@ -47,15 +47,19 @@ function recordsFrom(state: HostState): ProbeRecords {
     records.files.set(path, { ...file, mode: Number.parseInt(mode, 8), uid: 0, gid: 0 });
     records.existing.add(path);
   }
-  for (const [name, command] of Object.entries(state.commands ?? {})) records.commands.set(name, { name, ...command });
+  for (const [name, command] of Object.entries(state.commands ?? {}))
+    records.commands.set(name, { name, ...command });
   return records;
 }
 
 function assertSubstrings(actual: string[], expected: string[], what: string) {
   assert.equal(actual.length, expected.length, `${what}: got ${JSON.stringify(actual, null, 1)}`);
-  expected.forEach((substring, index) =>
-    assert.ok(actual[index]?.includes(substring), `${what}[${index}]: "${actual[index]}" lacks "${substring}"`),
-  );
+  expected.forEach((substring, index) => {
+    assert.ok(
+      actual[index]?.includes(substring),
+      `${what}[${index}]: "${actual[index]}" lacks "${substring}"`,
+    );
+  });
 }
 
 const here = new URL('.', import.meta.url).pathname;
@@ -71,13 +75,25 @@ for (const moduleName of readdirSync(here, { withFileTypes: true }).filter((entr
         const params = module.params.parse(fixture.params);
         const facts = module.parse(recordsFrom(fixture.host), params);
         const problems = module.inspect(params, facts);
-        assertSubstrings(problems.map((problem) => `${problem.severity}: ${problem.message}`), fixture.expect.problems ?? [], 'problems');
+        assertSubstrings(
+          problems.map((problem) => `${problem.severity}: ${problem.message}`),
+          fixture.expect.problems ?? [],
+          'problems',
+        );
         const changes = module.plan(params, facts);
-        assertSubstrings(changes.map((change) => change.summary), fixture.expect.changes ?? [], 'changes');
+        assertSubstrings(
+          changes.map((change) => change.summary),
+          fixture.expect.changes ?? [],
+          'changes',
+        );
         const steps = module.apply(params, changes, facts);
         if (fixture.expect.steps)
           assertSubstrings(
-            steps.map((step) => (step.kind === 'exec' ? `${step.description} | ${step.command.text}` : `${step.kind} ${step.path}`)),
+            steps.map((step) =>
+              step.kind === 'exec'
+                ? `${step.description} | ${step.command.text}`
+                : `${step.kind} ${step.path}`,
+            ),
             fixture.expect.steps,
             'steps',
           );
@@ -88,13 +104,19 @@ for (const moduleName of readdirSync(here, { withFileTypes: true }).filter((entr
         }
         for (const [path, lines] of Object.entries(fixture.expect.diffs ?? {})) {
           const diff = changes.find((change) => change.file?.path === path)?.file?.diff ?? '';
-          for (const line of lines) assert.ok(diff.split('\n').includes(line), `diff of ${path} lacks line "${line}":\n${diff}`);
+          for (const line of lines)
+            assert.ok(diff.split('\n').includes(line), `diff of ${path} lacks line "${line}":\n${diff}`);
         }
         if (fixture.after) {
           const afterFacts = module.parse(recordsFrom(fixture.after.host), params);
           const verified = module.verify(params, afterFacts);
-          assertSubstrings(verified.map((problem) => `${problem.severity}: ${problem.message}`), fixture.after.problems, 'verify');
-          if (fixture.after.problems.length === 0) assert.deepEqual(module.plan(params, afterFacts), [], 'a second plan is empty');
+          assertSubstrings(
+            verified.map((problem) => `${problem.severity}: ${problem.message}`),
+            fixture.after.problems,
+            'verify',
+          );
+          if (fixture.after.problems.length === 0)
+            assert.deepEqual(module.plan(params, afterFacts), [], 'a second plan is empty');
         }
       });
     }

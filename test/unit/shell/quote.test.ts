@@ -1,11 +1,41 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { namePatterns, quote, raw, Sh, sh, UnquotableValueError } from '../../../src/shell/index.js';
+import { namePatterns, quote, raw, type Sh, sh, UnquotableValueError } from '../../../src/shell/index.js';
 
 /** Random strings biased toward what breaks shells: quotes, $, backticks, newlines, UTF-8. */
 function randomValue(random: () => number): string {
-  const alphabet = ['a', 'Z', '0', ' ', "'", '"', '\\', '$', '`', '(', ')', '\n', '\t', ';', '&', '|', '*', '?', '~', '#', '!', '{', '}', '=', '-', 'é', '✓', '\x01', '\x7f'];
+  const alphabet = [
+    'a',
+    'Z',
+    '0',
+    ' ',
+    "'",
+    '"',
+    '\\',
+    '$',
+    '`',
+    '(',
+    ')',
+    '\n',
+    '\t',
+    ';',
+    '&',
+    '|',
+    '*',
+    '?',
+    '~',
+    '#',
+    '!',
+    '{',
+    '}',
+    '=',
+    '-',
+    'é',
+    '✓',
+    '\x01',
+    '\x7f',
+  ];
   const length = Math.floor(random() * 24);
   let text = '';
   for (let index = 0; index < length; index++) text += alphabet[Math.floor(random() * alphabet.length)];

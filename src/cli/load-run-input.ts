@@ -1,0 +1,79 @@
+import { homedir } from 'node:os';
+import type { HostWork } from '../engine/index.js';
+import { InputError, type InputProblem } from '../errors.js';
+import { sortProblems } from '../input/index.js';
+import { loadInventories } from '../inventory/index.js';
+import { moduleRegistry } from '../modules/index.js';
+import { loadPlaybooks, resolvePlays } from '../playbook/index.js';
+import { parseExtraVars } from './options.js';
+
+export interface RunInputArgs {
+  inventories: readonly string[];
+  playbooks: readonly string[];
+  limit?: string | undefined;
+  extraVars: readonly string[];
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+}
+
+/**
+ * Inventories and playbooks to the engine's per-host work. Every problem of every file is
+ * collected first; any problem throws one InputError and no host is contacted.
+ */
+export function loadRunInput(args: RunInputArgs): HostWork[] {
+  const problems: InputProblem[] = [];
+  const extra = parseExtraVars(args.extraVars);
+  problems.push(
+    ...extra.errors.map((message) => ({ file: '--extra-vars', line: 0, col: 0, field: '', message })),
+  );
+  const { inventory, problems: inventoryProblems } = loadInventories(args.inventories);
+  const { playbooks, problems: playbookProblems } = loadPlaybooks(args.playbooks);
+  problems.push(...inventoryProblems, ...playbookProblems);
+  // Render what did load even when something else did not, so that one run reports every error.
+  const resolution = resolvePlays(playbooks, inventory, {
+    extraVars: extra.vars,
+    ...(args.limit === undefined ? {} : { limit: args.limit }),
+  });
+  problems.push(...resolution.problems);
+  if (problems.length > 0) throw new InputError(sortProblems(problems));
+
+  const work: HostWork[] = [];
+  for (const [hostName, plays] of resolution.tasksByHost) {
+    const host = inventory.hosts.get(hostName);
+    if (!host || plays.length === 0) continue;
+    const toTask = (task: (typeof plays)[number]['tasks'][number]) => {
+      const module = moduleRegistry.get(task.module);
+      // The loader only accepts registered modules, so a miss here is a bug, not bad input.
+      if (!module) throw new Error(`module ${task.module} vanished from the registry`);
+      return {
+        name: task.name,
+        module,
+        params: task.params,
+        notify: task.notify,
+        timeoutSec: task.timeoutSec,
+        source: `${task.source.file}:${task.source.line}:${task.source.col}`,
+      };
+    };
+    work.push({
+      name: hostName,
+      target: {
+        name: hostName,
+        address: host.connection.address,
+        port: host.connection.port,
+        user: host.connection.user,
+        privateKeyFile: host.connection.privateKeyFile
+          ? expandHome(host.connection.privateKeyFile)
+          : undefined,
+      },
+      plays: plays.map((play) => ({
+        name: play.name,
+        become: play.become ? { user: play.becomeUser } : undefined,
+        tasks: play.tasks.map(toTask),
+        handlers: play.handlers.map(toTask),
+      })),
+    });
+  }
+  return work;
+}
