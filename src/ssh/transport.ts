@@ -3,6 +3,11 @@ import type { Sh } from '../shell/index.js';
 // The one interface the engine depends on. ssh2 implements it (connection.ts); nothing else in
 // netfix opens sockets to hosts.
 
+/**
+ * Counted per transport. Bytes are channel payload (script sent, stdout+stderr received, including
+ * the one-line start marker each exec prints on stderr), not wire bytes. A timed-out exec counts
+ * twice: the second exec kills what it left running.
+ */
 export interface TransportStats {
   connects: number;
   execs: number;
@@ -16,7 +21,11 @@ export interface BecomeSpec {
 }
 
 export interface ExecOptions {
-  /** Per-command deadline. On expiry the channel is closed and ExecTimeoutError is thrown. */
+  /**
+   * Per-command deadline, counted from when its channel is requested (not while it waits for one
+   * of the connection's channels). On expiry the remote command is killed, the channel closed and
+   * ExecTimeoutError thrown; the connection stays usable.
+   */
   timeoutMs: number;
   /** Run through `sudo -n` (never prompts). */
   become?: BecomeSpec | undefined;
@@ -66,6 +75,8 @@ export type ConnectFailureReason =
   | 'dns'
   | 'host-key-unknown'
   | 'host-key-changed'
+  /** The offered key is marked `@revoked` in known_hosts. */
+  | 'host-key-revoked'
   | 'auth'
   | 'key-file'
   | 'protocol';
@@ -95,9 +106,25 @@ export class ExecTimeoutError extends Error {
   }
 }
 
-/** sudo -n refused: a password or a tty is required. */
+export type BecomeFailureKind =
+  | 'password-required'
+  | 'tty-required'
+  | 'not-in-sudoers'
+  | 'not-allowed'
+  | 'unknown-user'
+  | 'sudo-missing';
+
+/** sudo -n refused (a password or a tty is required, no rule, no sudo): the script did not run. */
 export class BecomeError extends Error {
   override name = 'BecomeError';
+  constructor(
+    readonly kind: BecomeFailureKind,
+    message: string,
+    /** sudo's own words, as the host printed them. */
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The connection dropped while a command ran. */
