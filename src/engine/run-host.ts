@@ -1,4 +1,4 @@
-import type { Problem } from '../modules/index.js';
+import type { Problem, RemoteStep } from '../modules/index.js';
 import { type ProbeRecords, parseProbeOutput } from '../modules/index.js';
 import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
@@ -13,6 +13,29 @@ class HostAbort extends Error {}
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * Which step a timed-out apply was in: the last step section the partial output opened. Its
+ * output so far is what the stuck command printed (incident 3: a modprobe that never returns).
+ */
+function stuckStep(
+  error: ExecTimeoutError,
+  nonce: string,
+  steps: RemoteStep[],
+): { message: string; output: string } {
+  const partial = parseProbeOutput(error.partialStdout, nonce);
+  let index = -1;
+  for (let candidate = 0; candidate < steps.length; candidate++)
+    if (partial.has(stepSectionId(candidate))) index = candidate;
+  const step = steps[index];
+  if (!step) return { message: error.message, output: error.partialStderr.trim() };
+  const command = step.kind === 'exec' ? step.command.text : `${step.kind} ${step.path}`;
+  const output = partial.get(stepSectionId(index))?.commands.get('result')?.output ?? '';
+  return {
+    message: `timed out after ${error.timeoutMs / 1000}s in step ${index + 1}/${steps.length}, ${step.description}: \`${command}\` did not return`,
+    output: `${output}${error.partialStderr}`.trim(),
+  };
 }
 
 function sectionId(slot: number): string {
@@ -173,12 +196,11 @@ async function runPlay(
         task.timeoutSec,
       );
     } catch (error) {
-      const output =
-        error instanceof ExecTimeoutError ? `${error.partialStdout}${error.partialStderr}` : undefined;
+      const stuck = error instanceof ExecTimeoutError ? stuckStep(error, nonce, steps) : undefined;
       return done('failed', {
         changes,
-        problems: [...problems, { severity: 'error', message: describeError(error) }],
-        ...(output ? { output } : {}),
+        problems: [...problems, { severity: 'error', message: stuck?.message ?? describeError(error) }],
+        ...(stuck?.output ? { output: stuck.output } : {}),
       });
     }
     const records = parseProbeOutput(applied.stdout, nonce);

@@ -163,7 +163,7 @@ function presentActions(params: KernelModuleParams, facts: KernelModuleFacts): A
     const summary = `load module ${module}`;
     actions.push({
       change: { summary, runtime: { key: `module ${module}`, before: 'not loaded', after: 'loaded' } },
-      steps: [{ kind: 'exec', description: summary, command: sh`modprobe -- ${module}` }],
+      steps: [{ kind: 'exec', description: summary, command: sh`modprobe ${module}` }],
     });
   }
   if (params.persistent && facts.state !== 'builtin') {
@@ -217,7 +217,7 @@ function absentActions(facts: KernelModuleFacts): Action[] {
     const summary = `unload module ${facts.module}`;
     actions.push({
       change: { summary, runtime: { key: `module ${facts.module}`, before: 'loaded', after: 'not loaded' } },
-      steps: [{ kind: 'exec', description: summary, command: sh`modprobe -r -- ${facts.module}` }],
+      steps: [{ kind: 'exec', description: summary, command: sh`modprobe -r ${facts.module}` }],
     });
   }
   return [...actions, ...ownedEntries(facts)];

@@ -56,13 +56,14 @@ export function probeKernelModule(params: KernelModuleParams): Sh {
   const module = normalizeModuleName(params.name);
   const sysDir = `/sys/module/${module}`;
   const paramPaths = Object.keys(params.params).map((key) => `${sysDir}/parameters/${key}`);
-  // Globs stay unquoted on purpose (the shell expands them); the module name in them has been
+  // No `--` before module names: busybox and older kmod tools reject it, and the name pattern
+  // already forbids a leading dash. Globs stay unquoted on purpose (the shell expands them); the module name in them has been
   // checked against a strict pattern, and every other value is quoted.
   const globs = (dirs: string[]) => raw(dirs.map((dir) => `${dir}/*.conf`).join(' '));
   return sh`nf_exists ${sysDir} /run/systemd/system /etc/sysconfig/modules
 nf_file ${`${sysDir}/initstate`} ${`${sysDir}/refcnt`} /etc/modules
 nf_exists ${raw(`${sysDir}/holders/*`)}
-[ -e ${sysDir} ] || nf_cmd modinfo modinfo -F filename -- ${module}
+[ -e ${sysDir} ] || nf_cmd modinfo modinfo -F filename ${module}
 nf_glob ${globs(modulesLoadDirs)}
 nf_glob ${globs(modprobeDirs)}
 nf_file ${sysconfigScriptPath(module)}
