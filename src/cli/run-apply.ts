@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type RunResult, runFleet } from '../engine/index.js';
 import { exitCodes } from '../errors.js';
 import {
-  pendingChangesLines,
+  groupedChangesLines,
   plainProgress,
   recapLines,
   taskLine,
@@ -36,7 +36,8 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const tty = Boolean(process.stdout.isTTY) && !argv.verbose;
+  // A pty without a size (script(1), some CI runners) would make listr2 wrap every character.
+  const tty = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) >= 40 && !argv.verbose;
   const progress = tty
     ? ttyProgress(hosts.length)
     : plainProgress({ diff: argv.diff, verbose: argv.verbose });
@@ -76,7 +77,7 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
         )
           out.push(...taskLine(host.name, task, { diff: argv.diff }));
   }
-  if (argv.check) out.push('', ...pendingChangesLines(result));
+  if (argv.check) out.push('', ...groupedChangesLines(result));
   out.push('', ...recapLines(result, { stats: argv.stats }));
   process.stdout.write(`${out.join('\n')}\n`);
   if (argv.report) {

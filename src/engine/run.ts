@@ -30,7 +30,7 @@ export async function runFleet(
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     interrupted: options.signal?.aborted ?? false,
-    hosts: results.map((result, index) => result ?? notStarted(hosts[index]!)),
+    hosts: hosts.map((work, index) => results[index] ?? notStarted(work)),
   };
 }
 

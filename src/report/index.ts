@@ -1,3 +1,3 @@
 export { writeJsonReport } from './json-report.js';
 export { type Progress, plainProgress, ttyProgress } from './progress.js';
-export { countTasks, pendingChangesLines, recapLines, summarize, taskLine } from './recap.js';
+export { countTasks, groupedChangesLines, recapLines, summarize, taskLine } from './recap.js';

@@ -89,13 +89,14 @@ function indent(text: string, spaces: number): string {
 }
 
 /**
- * Check mode's list of what would change, hosts with identical changes grouped so that 500 hosts
- * with the same drift read as one entry.
+ * What changed (or, in check mode, would change), hosts with identical changes grouped so that
+ * 500 hosts with the same drift read as one entry.
  */
-export function pendingChangesLines(result: RunResult): string[] {
+export function groupedChangesLines(result: RunResult): string[] {
+  const status = result.mode === 'check' ? 'would_change' : 'changed';
   const groups = new Map<string, { hosts: string[]; tasks: TaskResult[] }>();
   for (const host of result.hosts) {
-    const pending = host.tasks.filter((task) => task.status === 'would_change');
+    const pending = host.tasks.filter((task) => task.status === status);
     if (pending.length === 0) continue;
     const key = JSON.stringify(pending.map((task) => [task.name, task.changes]));
     const group = groups.get(key) ?? { hosts: [], tasks: pending };
@@ -103,7 +104,7 @@ export function pendingChangesLines(result: RunResult): string[] {
     groups.set(key, group);
   }
   if (groups.size === 0) return [];
-  const lines = ['CHANGES THAT WOULD BE MADE'];
+  const lines = [result.mode === 'check' ? 'CHANGES THAT WOULD BE MADE' : 'CHANGES MADE'];
   for (const group of groups.values()) {
     const count = group.tasks.reduce((sum, task) => sum + task.changes.length, 0);
     const names =
@@ -114,7 +115,7 @@ export function pendingChangesLines(result: RunResult): string[] {
     for (const task of group.tasks) {
       lines.push(`  task "${task.name}" (${task.source})`);
       for (const change of task.changes) {
-        lines.push(`    ~ ${change.summary}`);
+        lines.push(`    ${status === 'changed' ? '*' : '~'} ${change.summary}`);
         if (change.runtime)
           lines.push(
             `      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`,

@@ -172,7 +172,13 @@ export function generateKeyPair(
   const encryption = passphrase ? { passphrase, cipher: 'aes256-ctr' } : {};
   if (type === 'rsa') return ssh2.utils.generateKeyPairSync('rsa', { bits: 2048, comment, ...encryption });
   if (type === 'ecdsa') return ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256, comment, ...encryption });
-  return ssh2.utils.generateKeyPairSync('ed25519', { comment, ...encryption });
+  // ssh2 writes an ed25519 public key whose first byte is 0 as 31 bytes, which OpenSSH refuses
+  // ("error in libcrypto") about once in 256 keys: draw again until the blob has all 32 bytes.
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment, ...encryption });
+    const blob = Buffer.from(pair.public.split(' ')[1] ?? '', 'base64');
+    if (blob.length === 4 + 'ssh-ed25519'.length + 4 + 32) return pair;
+  }
 }
 
 /** A port nothing listens on at `address` right now. */

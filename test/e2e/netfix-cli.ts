@@ -1,0 +1,66 @@
+// Runs the real netfix binary (bin/netfix.js over dist/) as a user would, against lab hosts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult } from '../../src/engine/index.js';
+import type { Lab } from '../lab/index.js';
+
+const repoRoot = new URL('../../', import.meta.url).pathname;
+export const netfixBin = join(repoRoot, 'bin', 'netfix.js');
+
+export interface NetfixRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runNetfix(args: string[], options: { timeoutMs?: number } = {}): Promise<NetfixRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [netfixBin, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr });
+    });
+  });
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'netfix-e2e-'));
+}
+
+/** A playbook file in a scratch dir; returns its path. */
+export function writePlaybook(dir: string, name: string, yaml: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+/** The flags every lab run needs: the lab's inventory and known_hosts. */
+export function labFlags(lab: Lab): string[] {
+  return ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath];
+}
+
+export async function readReport(path: string): Promise<RunResult> {
+  const { readFile } = await import('node:fs/promises');
+  return JSON.parse(await readFile(path, 'utf8')) as RunResult;
+}
+
+export async function labValue(lab: Lab, host: string, path: string): Promise<string> {
+  const result = await lab.sh(host, `cat ${path} 2>&1`);
+  return result.stdout.trim();
+}

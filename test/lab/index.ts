@@ -1,0 +1,22 @@
+// The lab's door: real sshd hosts with a simulated kernel, and the incident seeds.
+export { startLab } from './lab.js';
+export {
+  INCIDENT3_BLACKLIST,
+  type Seed,
+  seedHosts,
+  seedIncident1,
+  seedIncident2,
+  seedIncident3,
+  seeds,
+} from './seeds.js';
+export type {
+  Distro,
+  InitFlavour,
+  KernelProfile,
+  Lab,
+  LabHost,
+  LabHostSpec,
+  LabOptions,
+  ShOptions,
+  ShResult,
+} from './types.js';
