@@ -40,7 +40,7 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
   const tty = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) >= 40 && !argv.verbose;
   const progress = tty
     ? ttyProgress(hosts.length)
-    : plainProgress({ diff: argv.diff, verbose: argv.verbose });
+    : plainProgress({ diff: argv.diff, verbose: argv.verbose, check: argv.check });
   const connectOptions = {
     knownHostsFile: argv['known-hosts'] ?? join(homedir(), '.ssh', 'known_hosts'),
     acceptNewHostKeys: argv['accept-new-host-keys'],

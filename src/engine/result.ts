@@ -9,6 +9,7 @@ const changeSchema = z.object({
   summary: z.string(),
   file: z.object({ path: z.string(), diff: z.string() }).optional(),
   runtime: z.object({ key: z.string(), before: z.string().nullable(), after: z.string() }).optional(),
+  repeats: z.literal(true).optional().describe('made on every run that plans it (restart, reload, command)'),
 });
 
 const problemSchema = z.object({
@@ -18,7 +19,12 @@ const problemSchema = z.object({
   actual: z.string().optional(),
 });
 
-export const taskStatusSchema = z.enum(['ok', 'changed', 'would_change', 'failed', 'skipped']);
+/**
+ * ok: checked, nothing to do. changed: changed and verified. would_change: check mode, a change
+ * is planned. may_change: check mode, planned against facts an earlier would-change task would
+ * alter first (the reason is in problems). failed. skipped: not checked.
+ */
+export const taskStatusSchema = z.enum(['ok', 'changed', 'would_change', 'may_change', 'failed', 'skipped']);
 
 export const taskResultSchema = z.object({
   play: z.string(),

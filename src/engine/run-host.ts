@@ -10,6 +10,8 @@ type FactsBySlot = Map<number, unknown>;
 
 class HostAbort extends Error {}
 
+const changeStatuses = new Set<TaskStatus>(['changed', 'would_change', 'may_change']);
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -80,7 +82,7 @@ export async function runHost(work: HostWork, options: EngineOptions): Promise<H
       });
     }
     const failed = tasks.some((task) => task.status === 'failed');
-    const changed = tasks.some((task) => task.status === 'changed' || task.status === 'would_change');
+    const changed = tasks.some((task) => changeStatuses.has(task.status));
     return finish(options, work, result(failed ? 'failed' : changed ? 'changed' : 'ok', hostError));
   } finally {
     await transport.close().catch(() => undefined);
@@ -154,6 +156,8 @@ async function runPlay(
   }
 
   const notified = new Set<string>();
+  /** Check mode: resource -> name of the earlier task that would change it. */
+  const pendingWrites = new Map<string, string>();
   const runSlot = async (slot: number): Promise<TaskResult> => {
     const task = slots[slot]!;
     const started = Date.now();
@@ -180,8 +184,27 @@ async function runPlay(
         ],
       });
     const problems: Problem[] = task.module.inspect(task.params, slotFacts);
-    if (problems.some((problem) => problem.severity === 'error')) return done('failed', { problems });
-    const changes = task.module.plan(task.params, slotFacts);
+    const hasErrors = problems.some((problem) => problem.severity === 'error');
+    const changes = hasErrors ? [] : task.module.plan(task.params, slotFacts);
+    if (options.check) {
+      const resources = task.module.resources?.(task.params);
+      const dependency = resources?.reads.map((read) => pendingWrites.get(read)).find((pending) => pending);
+      for (const write of resources?.writes ?? [])
+        if (changes.length > 0 || hasErrors) pendingWrites.set(write, task.name);
+      if (dependency && (hasErrors || changes.length > 0)) {
+        // Planned against a host an earlier task would change first: not a failure, not a promise.
+        for (const handler of task.notify) notified.add(handler);
+        const reason = `planned against the host as it is now, but task "${dependency}" would change what this task reads first`;
+        return done('may_change', {
+          changes,
+          problems: [
+            { severity: 'warning', message: reason },
+            ...problems.map((problem) => ({ ...problem, severity: 'warning' as const })),
+          ],
+        });
+      }
+    }
+    if (hasErrors) return done('failed', { problems });
     if (changes.length === 0) return done('ok', { problems });
     if (options.check) {
       for (const handler of task.notify) notified.add(handler);
@@ -234,7 +257,7 @@ async function runPlay(
     const verifyProblems = task.module.verify(task.params, after);
     // Like Terraform's "inconsistent result after apply": core, not the module, checks that a
     // second plan on the new facts is empty.
-    const remaining = task.module.plan(task.params, after);
+    const remaining = task.module.plan(task.params, after).filter((change) => !change.repeats);
     for (const change of remaining)
       if (!verifyProblems.some((problem) => problem.severity === 'error'))
         verifyProblems.push({ severity: 'error', message: `still to change after apply: ${change.summary}` });

@@ -10,6 +10,11 @@ export interface Change {
   file?: { path: string; diff: string };
   /** For runtime values: `key: before -> after`. */
   runtime?: { key: string; before: string | null; after: string };
+  /**
+   * An action with no state to converge on (a restart, a reload, a plain command): every run that
+   * plans it makes it. The engine does not expect a second plan, after apply, to drop it.
+   */
+  repeats?: true;
 }
 
 export type ProblemSeverity = 'error' | 'warning';
@@ -45,6 +50,13 @@ export interface ModuleDefinition<Schema extends z.ZodType, Facts> {
   apply(params: z.output<Schema>, changes: Change[], facts: Facts): RemoteStep[];
   /** Pure: problems left after apply, on re-probed facts. The engine also re-plans. */
   verify(params: z.output<Schema>, facts: Facts): Problem[];
+  /**
+   * The host state this task's facts depend on and the state its changes write, as names such as
+   * `module:br_netfilter`, `modprobe.d`, `sysctl:net.bridge.bridge-nf-call-iptables`. In check
+   * mode nothing is changed, so a task that reads what an earlier task would write is planned
+   * against a host that will not exist by then: the engine reports it as "may change".
+   */
+  resources?(params: z.output<Schema>): { reads: string[]; writes: string[] };
 }
 
 /** Identity function: lets TypeScript infer params and facts from the schema and parse(). */

@@ -9,12 +9,16 @@ export interface Progress {
 }
 
 /** Plain lines as tasks finish: for CI, cron and pipes. Failures go to stderr. */
-export function plainProgress(options: { diff: boolean; verbose: boolean }): Progress {
+export function plainProgress(options: { diff: boolean; verbose: boolean; check: boolean }): Progress {
   return {
     onEvent(event) {
       if (event.type === 'task-done') {
-        const quiet = event.task.status === 'ok' && !options.verbose && event.task.problems.length === 0;
-        if (quiet || event.task.status === 'skipped') return;
+        // In check mode the grouped summary at the end lists every planned change once.
+        const planned =
+          options.check && (event.task.status === 'would_change' || event.task.status === 'may_change');
+        const quiet = (event.task.status === 'ok' && event.task.problems.length === 0) || planned;
+        if (quiet && !options.verbose) return;
+        if (event.task.status === 'skipped') return;
         const stream = event.task.status === 'failed' ? process.stderr : process.stdout;
         stream.write(`${taskLine(event.host, event.task, options).join('\n')}\n`);
       } else if (event.type === 'host-done' && event.result.status === 'unreachable') {

@@ -14,8 +14,10 @@ export interface RecapCounts {
 export function countTasks(host: HostResult): RecapCounts {
   const count = (predicate: (task: TaskResult) => boolean) => host.tasks.filter(predicate).length;
   return {
-    ok: count((task) => task.status === 'ok' || task.status === 'changed' || task.status === 'would_change'),
-    changed: count((task) => task.status === 'changed' || task.status === 'would_change'),
+    ok: count((task) => task.status !== 'failed' && task.status !== 'skipped'),
+    changed: count(
+      (task) => task.status === 'changed' || task.status === 'would_change' || task.status === 'may_change',
+    ),
     failed: count((task) => task.status === 'failed'),
     skipped: count((task) => task.status === 'skipped'),
     unreachable: host.status === 'unreachable' ? 1 : 0,
@@ -63,7 +65,7 @@ export function summarize(result: RunResult): {
 
 /** One line per finished task, for plain (non-TTY) output as the run goes. */
 export function taskLine(host: string, task: TaskResult, options: { diff: boolean }): string[] {
-  const label = task.status === 'would_change' ? 'would change' : task.status;
+  const label = task.status.replace('_', ' ');
   const lines = [`[${host}] ${label}: ${task.handler ? 'handler ' : ''}${task.name}`];
   for (const change of task.changes)
     lines.push(`    ${task.status === 'changed' ? '*' : '~'} ${change.summary}`);
@@ -93,10 +95,11 @@ function indent(text: string, spaces: number): string {
  * 500 hosts with the same drift read as one entry.
  */
 export function groupedChangesLines(result: RunResult): string[] {
-  const status = result.mode === 'check' ? 'would_change' : 'changed';
+  const statuses: TaskResult['status'][] =
+    result.mode === 'check' ? ['would_change', 'may_change'] : ['changed'];
   const groups = new Map<string, { hosts: string[]; tasks: TaskResult[] }>();
   for (const host of result.hosts) {
-    const pending = host.tasks.filter((task) => task.status === status);
+    const pending = host.tasks.filter((task) => statuses.includes(task.status));
     if (pending.length === 0) continue;
     const key = JSON.stringify(pending.map((task) => [task.name, task.changes]));
     const group = groups.get(key) ?? { hosts: [], tasks: pending };
@@ -113,9 +116,14 @@ export function groupedChangesLines(result: RunResult): string[] {
       `${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'} (${names}): ${count} change${count === 1 ? '' : 's'}`,
     );
     for (const task of group.tasks) {
-      lines.push(`  task "${task.name}" (${task.source})`);
+      lines.push(
+        `  task "${task.name}" (${task.source})${task.status === 'may_change' ? ' may change:' : ''}`,
+      );
+      // The reason, and what the host says now; the rest is in the JSON report.
+      if (task.status === 'may_change')
+        for (const problem of task.problems.slice(0, 2)) lines.push(`    ? ${problem.message}`);
       for (const change of task.changes) {
-        lines.push(`    ${status === 'changed' ? '*' : '~'} ${change.summary}`);
+        lines.push(`    ${result.mode === 'check' ? '~' : '*'} ${change.summary}`);
         if (change.runtime)
           lines.push(
             `      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`,

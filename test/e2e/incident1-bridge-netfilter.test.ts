@@ -34,6 +34,12 @@ describe('incident 1: br_netfilter on 10 hosts', () => {
     const run = await runNetfix(['apply', ...labFlags(lab), playbook, '--check']);
     assert.equal(run.exitCode, 4, run.stderr + run.stdout);
     assert.match(run.stdout, /10 hosts \(hv001, .*\): 2 changes/);
+    // The sysctl tasks read keys that exist only once the first task has loaded br_netfilter.
+    assert.match(run.stdout, /task "bridged IPv4 traffic bypasses iptables" \(.*\) may change:/);
+    assert.match(
+      run.stdout,
+      /\? planned against the host as it is now, but task "br_netfilter is loaded and loads at boot" would change/,
+    );
     assert.match(run.stdout, /~ load module br_netfilter/);
     assert.match(run.stdout, /~ load br_netfilter at boot \(\/etc\/modules-load\.d\/br_netfilter\.conf\)/);
     assert.match(run.stdout, /\+\+\+ \/etc\/modules-load\.d\/br_netfilter\.conf\n.*\n.*\n\s+\+br_netfilter/);
@@ -54,10 +60,28 @@ describe('incident 1: br_netfilter on 10 hosts', () => {
         ['load module br_netfilter', 'load br_netfilter at boot (/etc/modules-load.d/br_netfilter.conf)'],
       );
     }
-    for (const host of lab.hosts)
+    for (const host of result.hosts)
+      assert.deepEqual(
+        host.tasks.slice(1).map((task) => [task.status, task.changes.map((change) => change.summary)[0]]),
+        [
+          ['changed', 'set net.bridge.bridge-nf-call-iptables live: 1 -> 0'],
+          ['changed', 'set net.bridge.bridge-nf-call-ip6tables live: 1 -> 0'],
+          ['changed', 'set net.bridge.bridge-nf-call-arptables live: 1 -> 0'],
+        ],
+      );
+    for (const host of lab.hosts) {
       assert.equal(await labValue(lab, host.name, '/sys/module/br_netfilter/initstate'), 'live');
+      // Live at once, not only after the next boot: loading the module alone would leave 1.
+      assert.equal(await labValue(lab, host.name, sysctlPath), '0', host.name);
+    }
     await lab.reboot();
-    for (const host of lab.hosts) assert.equal(await labValue(lab, host.name, sysctlPath), '0', host.name);
+    for (const host of lab.hosts)
+      for (const key of ['iptables', 'ip6tables', 'arptables'])
+        assert.equal(
+          await labValue(lab, host.name, `/proc/sys/net/bridge/bridge-nf-call-${key}`),
+          '0',
+          host.name,
+        );
   });
 
   it('a second apply changes nothing, in 1 connect and 1 exec per host', async () => {
@@ -66,7 +90,7 @@ describe('incident 1: br_netfilter on 10 hosts', () => {
     assert.equal(run.exitCode, 0, run.stderr + run.stdout);
     assert.match(
       run.stdout,
-      /hv001\s+: ok=1 changed=0 unreachable=0 failed=0 skipped=0 {2}\| connects=1 execs=1 /,
+      /hv001\s+: ok=4 changed=0 unreachable=0 failed=0 skipped=0 {2}\| connects=1 execs=1 /,
     );
     const result = await readReport(report);
     for (const host of result.hosts) {

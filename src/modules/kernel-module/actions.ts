@@ -3,14 +3,9 @@ import type { Change, Problem, RemoteStep } from '../define.js';
 import { unifiedDiff } from '../shared/file-diff.js';
 import { appendLine, removeLines } from '../shared/line-edit.js';
 import { parseModprobeConfig, parseModuleList, parseOptions } from '../shared/modprobe-config.js';
+import { netfixOwnedHeader } from '../shared/owned-file.js';
 import type { FileRecord } from '../shared/probe-records.js';
-import {
-  type KernelModuleFacts,
-  netfixOwnedHeader,
-  ownModulesLoadFile,
-  ownOptionsFile,
-  sysconfigScriptPath,
-} from './facts.js';
+import { type KernelModuleFacts, ownModulesLoadFile, ownOptionsFile, sysconfigScriptPath } from './facts.js';
 import type { KernelModuleParams } from './params.js';
 
 /** A change together with the steps that make it: plan() and apply() are two views of this list. */

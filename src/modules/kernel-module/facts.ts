@@ -1,5 +1,6 @@
 import { raw, type Sh, sh } from '../../shell/index.js';
 import { normalizeModuleName } from '../shared/modprobe-config.js';
+import { modprobeConfigDirs } from '../shared/modprobe-files.js';
 import type { FileRecord, ProbeRecords } from '../shared/probe-records.js';
 import type { KernelModuleParams } from './params.js';
 
@@ -25,13 +26,6 @@ export interface KernelModuleFacts {
   liveParams: Map<string, { value: string; mode: number | null } | null>;
 }
 
-export const modprobeDirs = [
-  '/etc/modprobe.d',
-  '/run/modprobe.d',
-  '/usr/local/lib/modprobe.d',
-  '/usr/lib/modprobe.d',
-  '/lib/modprobe.d',
-];
 const modulesLoadDirs = [
   '/etc/modules-load.d',
   '/run/modules-load.d',
@@ -39,8 +33,6 @@ const modulesLoadDirs = [
   '/usr/lib/modules-load.d',
   '/lib/modules-load.d',
 ];
-
-export const netfixOwnedHeader = '# Managed by netfix: edits here are replaced on its next run.';
 
 export function ownModulesLoadFile(module: string): string {
   return `/etc/modules-load.d/${module}.conf`;
@@ -59,13 +51,13 @@ export function probeKernelModule(params: KernelModuleParams): Sh {
   // No `--` before module names: busybox and older kmod tools reject it, and the name pattern
   // already forbids a leading dash. Globs stay unquoted on purpose (the shell expands them); the module name in them has been
   // checked against a strict pattern, and every other value is quoted.
-  const globs = (dirs: string[]) => raw(dirs.map((dir) => `${dir}/*.conf`).join(' '));
+  const globs = (dirs: readonly string[]) => raw(dirs.map((dir) => `${dir}/*.conf`).join(' '));
   return sh`nf_exists ${sysDir} /run/systemd/system /etc/sysconfig/modules
 nf_file ${`${sysDir}/initstate`} ${`${sysDir}/refcnt`} /etc/modules
 nf_exists ${raw(`${sysDir}/holders/*`)}
 [ -e ${sysDir} ] || nf_cmd modinfo modinfo -F filename ${module}
 nf_glob ${globs(modulesLoadDirs)}
-nf_glob ${globs(modprobeDirs)}
+nf_glob ${globs(modprobeConfigDirs)}
 nf_file ${sysconfigScriptPath(module)}
 nf_stat ${sysconfigScriptPath(module)}${
     paramPaths.length > 0
@@ -76,7 +68,7 @@ nf_stat ${paramPaths}`
   }`;
 }
 
-function underDirs(path: string, dirs: string[]): boolean {
+function underDirs(path: string, dirs: readonly string[]): boolean {
   return dirs.some((dir) => path.startsWith(`${dir}/`));
 }
 
@@ -124,7 +116,7 @@ export function parseKernelModuleFacts(records: ProbeRecords, params: KernelModu
     backend,
     bootLists,
     sysconfigScript: script && (script.content !== null || script.mode !== undefined) ? script : null,
-    modprobeConfigs: allFiles.filter((file) => underDirs(file.path, modprobeDirs)),
+    modprobeConfigs: allFiles.filter((file) => underDirs(file.path, modprobeConfigDirs)),
     liveParams,
   };
 }

@@ -1,4 +1,5 @@
 import { defineModule } from '../define.js';
+import { normalizeModuleName } from '../shared/modprobe-config.js';
 import { kernelModuleActions, kernelModuleInspect, kernelModuleVerify } from './actions.js';
 import { parseKernelModuleFacts, probeKernelModule } from './facts.js';
 import { kernelModuleParams } from './params.js';
@@ -13,4 +14,12 @@ export const kernelModule = defineModule({
   plan: (params, facts) => kernelModuleActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => kernelModuleActions(params, facts).flatMap((action) => action.steps),
   verify: kernelModuleVerify,
+  resources: (params) => {
+    const module = normalizeModuleName(params.name);
+    const writesConfig = Object.keys(params.params).length > 0;
+    return {
+      reads: [`module:${module}`, 'modprobe.d'],
+      writes: [`module:${module}`, ...(writesConfig ? ['modprobe.d'] : [])],
+    };
+  },
 });

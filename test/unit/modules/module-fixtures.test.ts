@@ -116,7 +116,11 @@ for (const moduleName of readdirSync(here, { withFileTypes: true }).filter((entr
             'verify',
           );
           if (fixture.after.problems.length === 0)
-            assert.deepEqual(module.plan(params, afterFacts), [], 'a second plan is empty');
+            assert.deepEqual(
+              module.plan(params, afterFacts).filter((change) => !change.repeats),
+              [],
+              'a second plan is empty but for changes made on every run',
+            );
         }
       });
     }

@@ -1,0 +1,107 @@
+import { raw, type Sh, sh } from '../../shell/index.js';
+import { normalizeModuleName } from '../shared/modprobe-config.js';
+import { type ModprobeDirEntry, modprobeConfigDirs, modprobeDirOf } from '../shared/modprobe-files.js';
+import { netfixOwnedHeader } from '../shared/owned-file.js';
+import type { CommandRecord, ProbeRecords } from '../shared/probe-records.js';
+import type { ModprobeBlacklistParams } from './params.js';
+
+/** One line of `modprobe --show-depends`: kmod prints no module name on an install line. */
+export type DependsLine =
+  | { kind: 'insmod' | 'builtin'; module: string }
+  | { kind: 'install'; command: string };
+
+export interface ShowDepends {
+  exitCode: number;
+  output: string;
+  lines: DependsLine[];
+}
+
+export interface ModprobeBlacklistFacts {
+  module: string;
+  /** Every entry of the five modprobe.d directories (hidden names excepted). */
+  entries: ModprobeDirEntry[];
+  /** /proc/cmdline (state: absent only). */
+  kernelCmdline: string | null;
+  /** `modprobe --show-depends <m>` with the host's configuration: how kmod resolves it (absent only). */
+  showDepends: ShowDepends | null;
+  /** The same with an empty configuration: every module of the chain by name, install commands ignored. */
+  chain: ShowDepends | null;
+}
+
+/**
+ * Per-module file: each task owns a whole file, so plan compares it with one computed content and
+ * never merges lines with other tasks; `state: absent` of one module removes only its file; and
+ * `ls /etc/modprobe.d` shows what netfix blocks. The name starts with netfix-, so it cannot take
+ * the name of (and mask) a package's file, nor kernel_module's /etc/modprobe.d/<m>.conf.
+ */
+export function ownBlacklistFile(module: string): string {
+  return `/etc/modprobe.d/netfix-blacklist-${normalizeModuleName(module)}.conf`;
+}
+
+export function ownBlacklistContent(module: string, disable: boolean): string {
+  const name = normalizeModuleName(module);
+  return `${netfixOwnedHeader}\nblacklist ${name}\n${disable ? `install ${name} /bin/false\n` : ''}`;
+}
+
+export function probeModprobeBlacklist(params: ModprobeBlacklistParams): Sh {
+  const module = normalizeModuleName(params.module);
+  // Globs stay unquoted on purpose: the shell expands them. They are constant text. `*`, not
+  // `*.conf`: netfix edits every file of /etc and /run (module-init-tools read them all), and
+  // nf_exists also sees links to /dev/null, which mask a package file of the same name.
+  const globs = raw(modprobeConfigDirs.map((dir) => `${dir}/*`).join(' '));
+  const files = sh`nf_exists ${globs}
+nf_glob ${globs}`;
+  if (params.state === 'present') return files;
+  // Cost: two modprobe processes inside the probe exec (no extra round trip), for `absent` tasks
+  // only; the file scan above already forks a `cat` per file. --show-depends never loads
+  // anything, so it cannot hang like the loads of incident 3. The first shows how kmod itself
+  // resolves the module with this host's configuration (a check on the files netfix read); the
+  // second, with an empty configuration (-C /dev/null), names every module of the dependency
+  // chain, which the first cannot do: kmod prints `install /bin/false` without the module's name.
+  return sh`${files}
+nf_file /proc/cmdline
+nf_cmd show-depends modprobe --show-depends ${module}
+nf_cmd chain modprobe --show-depends -C /dev/null ${module}`;
+}
+
+/** Module name from a .ko path: /lib/modules/6.1.0/kernel/net/netfilter/nf_conntrack.ko.xz. */
+function moduleOfPath(path: string): string {
+  return normalizeModuleName(path.slice(path.lastIndexOf('/') + 1).replace(/\.ko(\.[A-Za-z0-9]+)?$/, ''));
+}
+
+export function parseShowDepends(record: CommandRecord | undefined): ShowDepends | null {
+  if (!record) return null;
+  const lines = record.output.split('\n').flatMap((text): DependsLine[] => {
+    const [kind, ...rest] = text.trim().split(/\s+/);
+    if (kind === 'insmod' && rest[0]) return [{ kind, module: moduleOfPath(rest[0]) }];
+    if (kind === 'builtin' && rest[0]) return [{ kind, module: normalizeModuleName(rest[0]) }];
+    if (kind === 'install' && rest.length > 0) return [{ kind, command: rest.join(' ') }];
+    return [];
+  });
+  return { exitCode: record.exitCode, output: record.output.trim(), lines };
+}
+
+/** Modules --show-depends names (insmod and builtin lines). */
+export function namedModules(depends: ShowDepends | null): string[] {
+  return (depends?.lines ?? []).flatMap((line) => (line.kind === 'install' ? [] : [line.module]));
+}
+
+export function parseModprobeBlacklistFacts(
+  records: ProbeRecords,
+  params: ModprobeBlacklistParams,
+): ModprobeBlacklistFacts {
+  const paths = new Set<string>();
+  for (const path of records.existing) if (modprobeDirOf(path)) paths.add(path);
+  for (const file of records.files.values())
+    if (file.content !== null && modprobeDirOf(file.path)) paths.add(file.path);
+  const entries = [...paths]
+    .sort()
+    .map((path) => ({ path, content: records.files.get(path)?.content ?? null }));
+  return {
+    module: normalizeModuleName(params.module),
+    entries,
+    kernelCmdline: records.files.get('/proc/cmdline')?.content ?? null,
+    showDepends: parseShowDepends(records.commands.get('show-depends')),
+    chain: parseShowDepends(records.commands.get('chain')),
+  };
+}

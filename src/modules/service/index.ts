@@ -1,0 +1,17 @@
+import { defineModule } from '../define.js';
+import { serviceActions, serviceInspect, serviceVerify } from './actions.js';
+import { parseServiceFacts, probeService } from './facts.js';
+import { serviceParams } from './params.js';
+
+export const serviceModule = defineModule({
+  name: 'service',
+  description:
+    'Ensure a service is started, stopped, restarted or reloaded and (not) enabled at boot, with systemd or sysvinit; libvirtd is also checked for its default network and stuck children.',
+  params: serviceParams,
+  probe: probeService,
+  parse: parseServiceFacts,
+  inspect: serviceInspect,
+  plan: (params, facts) => serviceActions(params, facts).map((action) => action.change),
+  apply: (params, _changes, facts) => serviceActions(params, facts).flatMap((action) => action.steps),
+  verify: serviceVerify,
+});

@@ -1,0 +1,138 @@
+import { raw, type Sh, sh } from '../../shell/index.js';
+
+// Processes stuck in uninterruptible sleep (state D), with what they wait on (incident 3: an
+// `iptables -w` child of libvirtd and `/sbin/modprobe -q -- iptable_nat`, both in D with
+// `__request_module` on their kernel stacks, waiting for a module whose provider is blacklisted).
+// The probe fragment and its pure parser live together so that the service module, a `diagnose`
+// command and timeout diagnostics read the same records.
+
+/**
+ * Defines `nf_stuck_scan [PROC_ROOT]`: one loop over /proc/<pid>/stat with builtins only (`read`
+ * and parameter expansion); a process is forked only for the rare process found in D (`tr` for
+ * its cmdline). For each one it prints, one record per line:
+ *   proc <its stat line>      starts a record
+ *   cmdline <argv, NULs as spaces>
+ *   parent <stat line>        each ancestor up to pid 1, nearest first
+ *   stack <frame>             /proc/<pid>/stack, when readable (root), else `nostack`
+ * The comm in a stat line is in parentheses and may hold spaces and ')': the fields after it are
+ * found after the last ') '. PROC_ROOT exists so the loop can be tested against a fake tree.
+ */
+export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
+  nf_pr=\${1:-/proc}
+  for nf_sp in "$nf_pr"/[0-9]*; do
+    { read -r nf_sl < "$nf_sp/stat"; } 2>/dev/null || continue
+    nf_sf=\${nf_sl##*) }
+    [ "\${nf_sf%% *}" = D ] || continue
+    printf 'proc %s\\n' "$nf_sl"
+    printf 'cmdline %s\\n' "$(tr '\\000\\n' '  ' < "$nf_sp/cmdline" 2>/dev/null)"
+    nf_sf=\${nf_sf#* }; nf_pp=\${nf_sf%% *}; nf_depth=0
+    while [ "$nf_pp" -gt 1 ] 2>/dev/null && [ "$nf_depth" -lt 64 ] && { read -r nf_pl < "$nf_pr/$nf_pp/stat"; } 2>/dev/null; do
+      printf 'parent %s\\n' "$nf_pl"
+      nf_sf=\${nf_pl##*) }; nf_sf=\${nf_sf#* }; nf_pp=\${nf_sf%% *}; nf_depth=$((nf_depth + 1))
+    done
+    if [ -r "$nf_sp/stack" ] && { : < "$nf_sp/stack"; } 2>/dev/null; then
+      while IFS= read -r nf_st; do printf 'stack %s\\n' "$nf_st"; done < "$nf_sp/stack"
+    else
+      printf 'nostack\\n'
+    fi
+  done
+  return 0
+}`);
+
+/** Probe lines: the scan's output as the command record `recordName`. */
+export function stuckProcessProbe(recordName: string): Sh {
+  return sh`${stuckScanFunction}
+nf_cmd ${recordName} nf_stuck_scan`;
+}
+
+/** The fields of /proc/<pid>/stat that matter here. */
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+}
+
+export interface StuckProcess extends ProcStat {
+  /** argv joined by spaces; '' for kernel threads. */
+  cmdline: string;
+  /** Parent first, up to (not including) pid 1. */
+  ancestors: ProcStat[];
+  /** Kernel stack frames as function names, innermost first; null when it could not be read. */
+  stack: string[] | null;
+}
+
+/** `4242 (modprobe) D 2 0 0 ...`; undefined for anything else. */
+export function parseProcStat(line: string): ProcStat | undefined {
+  const open = line.indexOf(' (');
+  const close = line.lastIndexOf(') ');
+  if (open === -1 || close < open) return undefined;
+  const pid = Number(line.slice(0, open));
+  const [state, ppid] = line.slice(close + 2).split(' ');
+  if (!Number.isInteger(pid) || state === undefined || ppid === undefined) return undefined;
+  return { pid, comm: line.slice(open + 2, close), state, ppid: Number(ppid) };
+}
+
+/** `[<0>] __request_module+0x14c/0x2b0` (or with a real address on old kernels) to `__request_module`. */
+export function stackFunction(frame: string): string {
+  return frame
+    .replace(/^\s*\[<[0-9a-fA-F]*>\]\s*/, '')
+    .replace(/\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+.*$/, '')
+    .trim();
+}
+
+/** The records nf_stuck_scan printed. Lines it does not know are ignored (forward compatibility). */
+export function parseStuckProcesses(output: string): StuckProcess[] {
+  const found: StuckProcess[] = [];
+  let current: StuckProcess | undefined;
+  for (const line of output.split('\n')) {
+    const space = line.indexOf(' ');
+    const tag = space === -1 ? line : line.slice(0, space);
+    const rest = space === -1 ? '' : line.slice(space + 1);
+    if (tag === 'proc') {
+      const stat = parseProcStat(rest);
+      current = stat ? { ...stat, cmdline: '', ancestors: [], stack: [] } : undefined;
+      if (current) found.push(current);
+      continue;
+    }
+    if (!current) continue;
+    if (tag === 'cmdline') current.cmdline = rest.trimEnd();
+    else if (tag === 'parent') {
+      const parent = parseProcStat(rest);
+      if (parent) current.ancestors.push(parent);
+    } else if (tag === 'stack') {
+      const frame = stackFunction(rest);
+      // Old kernels end every stack with a 0xffffffffffffffff sentinel frame.
+      if (frame !== '' && !/^0x[fF]+$/.test(frame)) current.stack?.push(frame);
+    } else if (tag === 'nostack') current.stack = null;
+  }
+  return found;
+}
+
+/** Whether an ancestor's comm is `comm` (e.g. an iptables started by libvirtd, or by its helper). */
+export function isDescendantOf(process: StuckProcess, comm: string): boolean {
+  return process.ancestors.some((ancestor) => ancestor.comm === comm);
+}
+
+/** Waits inside the kernel for a module load: the incident 3 signature. */
+export function waitsOnModuleLoad(process: StuckProcess): boolean {
+  return (process.stack ?? []).includes('__request_module') || process.comm === 'modprobe';
+}
+
+/** One line: who is stuck, started by whom, and where in the kernel. */
+export function describeStuckProcess(process: StuckProcess): string {
+  const command = process.cmdline || `[${process.comm}]`;
+  const parent = process.ancestors[0];
+  const parentText = parent ? `, child of ${parent.comm} (pid ${parent.pid})` : '';
+  const frames = process.stack;
+  const stackText =
+    frames === null
+      ? 'kernel stack not readable (needs root)'
+      : frames.length === 0
+        ? 'kernel stack empty'
+        : `kernel stack: ${frames.slice(0, 8).join(' <- ')}${frames.length > 8 ? ' <- ...' : ''}`;
+  const hint = waitsOnModuleLoad(process)
+    ? '; it waits for a kernel module load that may never finish (a dependency blacklisted or blocked in /etc/modprobe.d?)'
+    : '';
+  return `pid ${process.pid} \`${command}\`${parentText} is stuck in D state (uninterruptible sleep); ${stackText}${hint}`;
+}
