@@ -36,20 +36,6 @@ function removeFileAction(summary: string, path: string, before: string): Action
   };
 }
 
-/** Where the module is listed to load at boot, for this host's backend. */
-export function bootListings(facts: KernelModuleFacts): { file: string; line: number }[] {
-  if (facts.backend === 'sysconfig-modules') {
-    const script = facts.sysconfigScript;
-    const executable = script?.mode !== undefined && (script.mode & 0o111) !== 0;
-    return script && executable ? [{ file: script.path, line: 0 }] : [];
-  }
-  return facts.bootLists.flatMap((file) =>
-    parseModuleList(file.content ?? '')
-      .filter((entry) => entry.module === facts.module)
-      .map((entry) => ({ file: file.path, line: entry.line })),
-  );
-}
-
 function directivesFor(facts: KernelModuleFacts, keyword: string) {
   return facts.modprobeConfigs.flatMap((file) =>
     parseModprobeConfig(file.path, file.content ?? '').filter(
@@ -59,7 +45,7 @@ function directivesFor(facts: KernelModuleFacts, keyword: string) {
 }
 
 function persistenceAction(facts: KernelModuleFacts): Action | null {
-  if (bootListings(facts).length > 0) return null;
+  if (facts.listings.length > 0) return null;
   const module = facts.module;
   switch (facts.backend) {
     case 'modules-load.d': {
@@ -288,7 +274,7 @@ export function kernelModuleVerify(params: KernelModuleParams, facts: KernelModu
       expected: 'live',
       actual: 'absent',
     });
-  if (params.persistent && facts.state !== 'builtin' && bootListings(facts).length === 0)
+  if (params.persistent && facts.state !== 'builtin' && facts.listings.length === 0)
     problems.push({
       severity: 'error',
       message: `${module} is not listed to load at boot`,

@@ -1,11 +1,17 @@
 import { raw, type Sh, sh } from '../../shell/index.js';
+import {
+  type BootBackend,
+  type BootListing,
+  bootBackendProbe,
+  bootListings,
+  bootListsProbe,
+  detectBootBackend,
+  modulesLoadDirs,
+} from '../shared/boot-modules.js';
 import { normalizeModuleName } from '../shared/modprobe-config.js';
 import { modprobeConfigDirs } from '../shared/modprobe-files.js';
 import type { FileRecord, ProbeRecords } from '../shared/probe-records.js';
 import type { KernelModuleParams } from './params.js';
-
-/** How this host loads modules at boot (incident 1 and 2: persistence is per backend). */
-export type BootBackend = 'modules-load.d' | 'etc-modules' | 'sysconfig-modules';
 
 export interface KernelModuleFacts {
   module: string;
@@ -16,6 +22,8 @@ export interface KernelModuleFacts {
   refcnt: number;
   holders: string[];
   backend: BootBackend;
+  /** Where the module is listed to load at boot on this backend; [] = not persistent. */
+  listings: BootListing[];
   /** Every file that may list modules to load at boot, for the detected backend. */
   bootLists: FileRecord[];
   /** /etc/sysconfig/modules/<m>.modules with its mode (RHEL 6). */
@@ -25,14 +33,6 @@ export interface KernelModuleFacts {
   /** Live parameters asked for: value and mode, or absent. */
   liveParams: Map<string, { value: string; mode: number | null } | null>;
 }
-
-const modulesLoadDirs = [
-  '/etc/modules-load.d',
-  '/run/modules-load.d',
-  '/usr/local/lib/modules-load.d',
-  '/usr/lib/modules-load.d',
-  '/lib/modules-load.d',
-];
 
 export function ownModulesLoadFile(module: string): string {
   return `/etc/modules-load.d/${module}.conf`;
@@ -52,14 +52,13 @@ export function probeKernelModule(params: KernelModuleParams): Sh {
   // already forbids a leading dash. Globs stay unquoted on purpose (the shell expands them); the module name in them has been
   // checked against a strict pattern, and every other value is quoted.
   const globs = (dirs: readonly string[]) => raw(dirs.map((dir) => `${dir}/*.conf`).join(' '));
-  return sh`nf_exists ${sysDir} /run/systemd/system /etc/sysconfig/modules
-nf_file ${`${sysDir}/initstate`} ${`${sysDir}/refcnt`} /etc/modules
+  return sh`nf_exists ${sysDir}
+${bootBackendProbe}
+nf_file ${`${sysDir}/initstate`} ${`${sysDir}/refcnt`}
 nf_exists ${raw(`${sysDir}/holders/*`)}
 [ -e ${sysDir} ] || nf_cmd modinfo modinfo -F filename ${module}
-nf_glob ${globs(modulesLoadDirs)}
-nf_glob ${globs(modprobeConfigDirs)}
-nf_file ${sysconfigScriptPath(module)}
-nf_stat ${sysconfigScriptPath(module)}${
+${bootListsProbe}
+nf_glob ${globs(modprobeConfigDirs)}${
     paramPaths.length > 0
       ? sh`
 nf_file ${paramPaths}
@@ -81,11 +80,7 @@ export function parseKernelModuleFacts(records: ProbeRecords, params: KernelModu
   else if (records.existing.has(sysDir)) state = 'builtin';
 
   const modinfoRecord = records.commands.get('modinfo');
-  const backend: BootBackend = records.existing.has('/run/systemd/system')
-    ? 'modules-load.d'
-    : records.existing.has('/etc/sysconfig/modules')
-      ? 'sysconfig-modules'
-      : 'etc-modules';
+  const backend = detectBootBackend(records);
   const allFiles = [...records.files.values()].filter((file) => file.content !== null);
   const bootLists =
     backend === 'modules-load.d'
@@ -114,6 +109,7 @@ export function parseKernelModuleFacts(records: ProbeRecords, params: KernelModu
       .map((path) => path.slice(`${sysDir}/holders/`.length))
       .filter((holder) => holder !== '*'),
     backend,
+    listings: bootListings(records, backend, module),
     bootLists,
     sysconfigScript: script && (script.content !== null || script.mode !== undefined) ? script : null,
     modprobeConfigs: allFiles.filter((file) => underDirs(file.path, modprobeConfigDirs)),

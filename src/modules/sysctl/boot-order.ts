@@ -1,5 +1,5 @@
+import type { BootBackend } from '../shared/boot-modules.js';
 import { etcSysctlConf, parseSysctlConf, sysctlDirs } from '../shared/sysctl-config.js';
-import type { BootBackend } from './provider.js';
 
 // Which file sets a key at boot: the order each init system applies sysctl files in, so that a
 // later file shadowing the value can be named (file:line) instead of found after a reboot.

@@ -1,4 +1,5 @@
 import { joinSh, raw, type Sh, sh } from '../../shell/index.js';
+import { type BootBackend, bootBackendProbe, detectBootBackend } from '../shared/boot-modules.js';
 import type { ProbeRecords } from '../shared/probe-records.js';
 import {
   etcSysctlConf,
@@ -9,15 +10,7 @@ import {
 } from '../shared/sysctl-config.js';
 import type { ConfigFile } from './boot-order.js';
 import type { SysctlParams } from './params.js';
-import {
-  type BootBackend,
-  bootBackendProbe,
-  detectBootBackend,
-  type ProviderFacts,
-  parseProvider,
-  providerCandidates,
-  providerProbe,
-} from './provider.js';
+import { type ProviderFacts, parseProvider, providerCandidates, providerProbe } from './provider.js';
 
 export interface SysctlKey {
   /** Below /proc/sys, slashed: the form keys compare in. */

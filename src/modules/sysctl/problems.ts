@@ -1,4 +1,5 @@
 import type { Problem } from '../define.js';
+import type { BootBackend } from '../shared/boot-modules.js';
 import { etcSysctlConf } from '../shared/sysctl-config.js';
 import { plannedFile, wantedValue } from './actions.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from './boot-order.js';
 import type { SysctlFacts } from './facts.js';
 import type { SysctlParams } from './params.js';
-import type { BootBackend } from './provider.js';
 import { keyAssignments } from './target-file.js';
 
 const error = (message: string, extra: Partial<Problem> = {}): Problem => ({

@@ -1,22 +1,10 @@
 import { raw, type Sh } from '../../shell/index.js';
-import { normalizeModuleName, parseModuleList } from '../shared/modprobe-config.js';
+import { type BootBackend, type BootListing, bootListings, bootListsProbe } from '../shared/boot-modules.js';
 import type { ProbeRecords } from '../shared/probe-records.js';
 
 // Some keys exist only while a module is loaded (incident 1: /proc/sys/net/bridge appears with
 // br_netfilter). Such a key set in sysctl.d survives a reboot only if the module is loaded before
 // the boot's sysctl step, which every init system here does for the modules it loads at boot.
-
-/** Same names and detection as kernel_module's, so both tasks agree on a host's backend. */
-export type BootBackend = 'modules-load.d' | 'etc-modules' | 'sysconfig-modules';
-
-const modulesLoadDirs = [
-  '/etc/modules-load.d',
-  '/run/modules-load.d',
-  '/usr/local/lib/modules-load.d',
-  '/usr/lib/modules-load.d',
-  '/lib/modules-load.d',
-];
-const sysconfigModulesDir = '/etc/sysconfig/modules';
 
 interface ProviderRule {
   /** Dotted key prefix. */
@@ -47,17 +35,8 @@ export interface ProviderFacts {
   candidates: string[];
   state: ModuleState;
   /** Where the module is listed to load at boot on this host's backend; [] = not persistent. */
-  bootListings: { file: string; line: number }[];
+  bootListings: BootListing[];
 }
-
-export function detectBootBackend(records: ProbeRecords): BootBackend {
-  if (records.existing.has('/run/systemd/system')) return 'modules-load.d';
-  if (records.existing.has(sysconfigModulesDir)) return 'sysconfig-modules';
-  return 'etc-modules';
-}
-
-/** nf_exists of what detectBootBackend() reads: no fork. */
-export const bootBackendProbe: Sh = raw(`nf_exists /run/systemd/system ${sysconfigModulesDir}`);
 
 /**
  * The module state and every file that can list a module for boot. Module names come from the
@@ -68,8 +47,7 @@ export function providerProbe(candidates: string[]): Sh {
   const modules = candidates.map((module) => `/sys/module/${module}`);
   return raw(`nf_exists ${modules.join(' ')}
 nf_file ${modules.map((dir) => `${dir}/initstate`).join(' ')}
-nf_glob ${modulesLoadDirs.map((dir) => `${dir}/*.conf`).join(' ')} /etc/modules
-if [ -d ${sysconfigModulesDir} ]; then nf_glob ${sysconfigModulesDir}/*.modules; nf_stat ${sysconfigModulesDir}/*.modules; fi`);
+${bootListsProbe.text}`);
 }
 
 function moduleState(records: ProbeRecords, module: string): ModuleState {
@@ -77,51 +55,6 @@ function moduleState(records: ProbeRecords, module: string): ModuleState {
   if (initstate === 'live' || initstate === 'coming') return 'loaded';
   // A built-in module has a /sys/module entry (when it has parameters) but no initstate.
   return records.existing.has(`/sys/module/${module}`) ? 'builtin' : 'absent';
-}
-
-function isUnder(path: string, dirs: string[]): boolean {
-  return dirs.some((dir) => path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes('/'));
-}
-
-/**
- * Where the module is listed for boot. systemd reads modules-load.d (Debian's /etc/modules is a
- * symlink in there); Debian's sysvinit kmod script reads modules-load.d and /etc/modules; RHEL 6's
- * rc.sysinit runs every executable /etc/sysconfig/modules/*.modules, so a script counts when it is
- * executable and names the module.
- */
-function bootListings(
-  records: ProbeRecords,
-  backend: BootBackend,
-  module: string,
-): ProviderFacts['bootListings'] {
-  const files = [...records.files.values()].filter((file) => file.content !== null);
-  if (backend === 'sysconfig-modules') {
-    const spellings = new RegExp(
-      `(^|[^A-Za-z0-9_-])(${module}|${module.replaceAll('_', '-')})($|[^A-Za-z0-9_-])`,
-      'm',
-    );
-    return files
-      .filter(
-        (file) =>
-          isUnder(file.path, [sysconfigModulesDir]) &&
-          file.path.endsWith('.modules') &&
-          file.mode !== undefined &&
-          (file.mode & 0o111) !== 0 &&
-          spellings.test(file.content ?? ''),
-      )
-      .map((file) => ({ file: file.path, line: 0 }));
-  }
-  return files
-    .filter(
-      (file) =>
-        (isUnder(file.path, modulesLoadDirs) && file.path.endsWith('.conf')) ||
-        (backend === 'etc-modules' && file.path === '/etc/modules'),
-    )
-    .flatMap((file) =>
-      parseModuleList(file.content ?? '')
-        .filter((entry) => entry.module === normalizeModuleName(module))
-        .map((entry) => ({ file: file.path, line: entry.line })),
-    );
 }
 
 /**
