@@ -75,9 +75,9 @@ describe('netfix CLI', () => {
       'inv.yml',
       'all:\n  hosts:\n    hv1: { ansible_host: 127.0.0.1, ansible_port: 1 }\n',
     );
-    const playbook = new URL('../../playbooks/nf-conntrack-hashsize.yml', import.meta.url).pathname;
+    const playbook = new URL('../../playbooks/nf-conntrack.yml', import.meta.url).pathname;
     const run = await runNetfix(['validate', '-i', inventory, playbook]);
     assert.equal(run.exitCode, 0, run.stderr);
-    assert.match(run.stdout, /1 host\(s\), 1 task\(s\) rendered and valid/);
+    assert.match(run.stdout, /1 host\(s\), 2 task\(s\) rendered and valid/);
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Lab, seedIncident2, startLab } from '../lab/index.js';
 import { labFlags, labValue, readReport, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
 
-const playbook = new URL('../../playbooks/nf-conntrack-hashsize.yml', import.meta.url).pathname;
+const playbook = new URL('../../playbooks/nf-conntrack.yml', import.meta.url).pathname;
 
 describe('incident 2: nf_conntrack hashsize', () => {
   let lab: Lab;
@@ -26,7 +26,16 @@ describe('incident 2: nf_conntrack hashsize', () => {
   it('changes the live value without unloading and writes the options file', async () => {
     assert.equal(await labValue(lab, 'hv001', '/sys/module/nf_conntrack/parameters/hashsize'), '8192');
     const report = join(work, 'run.json');
-    const run = await runNetfix(['apply', ...labFlags(lab), playbook, '--report', report, '--diff']);
+    const run = await runNetfix([
+      'apply',
+      ...labFlags(lab),
+      playbook,
+      '-e',
+      'conntrack_hashsize=16384',
+      '--report',
+      report,
+      '--diff',
+    ]);
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /set nf_conntrack\.hashsize live: 8192 -> 16384/);
     assert.match(run.stdout, /-options nf_conntrack hashsize=8192\n\s+\+options nf_conntrack hashsize=16384/);

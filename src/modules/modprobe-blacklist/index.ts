@@ -1,4 +1,5 @@
 import { defineModule } from '../define.js';
+import { normalizeModuleName } from '../shared/modprobe-config.js';
 import { modprobeBlacklistActions } from './actions.js';
 import { modprobeBlacklistInspect, modprobeBlacklistVerify } from './checks.js';
 import { parseModprobeBlacklistFacts, probeModprobeBlacklist } from './facts.js';
@@ -16,6 +17,11 @@ export const modprobeBlacklistModule = defineModule({
   apply: (params, _changes, facts) =>
     modprobeBlacklistActions(params, facts).flatMap((action) => action.steps),
   verify: modprobeBlacklistVerify,
+  // Its own entries are its facts; any load (kernel_module) reads all of modprobe.d.
+  resources: (params) => {
+    const module = normalizeModuleName(params.module);
+    return { reads: [`modprobe.d:${module}`], writes: [`modprobe.d:${module}`, 'modprobe.d'] };
+  },
 });
 
 // For `diagnose`: what blocks a module or any module of a dependency chain.

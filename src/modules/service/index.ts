@@ -14,4 +14,5 @@ export const serviceModule = defineModule({
   plan: (params, facts) => serviceActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => serviceActions(params, facts).flatMap((action) => action.steps),
   verify: serviceVerify,
+  resources: (params) => ({ reads: [`service:${params.name}`], writes: [`service:${params.name}`] }),
 });

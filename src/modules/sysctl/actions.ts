@@ -75,5 +75,6 @@ function liveAction(params: SysctlParams, facts: SysctlFacts): Action | null {
  * is written to a file the next boot would apply. A key that does not exist yet gets the file only.
  */
 export function sysctlActions(params: SysctlParams, facts: SysctlFacts): Action[] {
+  if (params.state === 'checked') return [];
   return [liveAction(params, facts), fileAction(params, facts)].filter((action) => action !== null);
 }

@@ -22,7 +22,7 @@ export const sysctlModule = defineModule({
     const key = sysctlKeyName(sysctlKeyPath(params.name));
     return {
       reads: [`sysctl:${key}`, ...providerCandidates(key).map((module) => `module:${module}`)],
-      writes: [`sysctl:${key}`],
+      writes: params.state === 'checked' ? [] : [`sysctl:${key}`],
     };
   },
 });

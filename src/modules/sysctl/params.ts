@@ -45,10 +45,10 @@ export const sysctlParams = z
         'File that holds the key for boot. Only the key\'s own line(s) are written; every other byte is kept. Created with a "# Managed by netfix" header when missing.',
       ),
     state: z
-      .enum(['present', 'absent'])
+      .enum(['present', 'absent', 'checked'])
       .default('present')
       .describe(
-        "present: the key has the value live and at boot; absent: the key's line(s) are removed from `file` (other files are reported, never edited).",
+        "present: the key has the value live and at boot; absent: the key's line(s) are removed from `file` (other files are reported, never edited); checked: nothing is written, the live value must equal `value` (a proof, e.g. nf_conntrack_buckets following hashsize).",
       ),
     runtime: z
       .boolean()
@@ -58,7 +58,7 @@ export const sysctlParams = z
       ),
   })
   .refine((params) => params.state === 'absent' || params.value !== undefined, {
-    message: 'value is required when state is present',
+    message: 'value is required unless state is absent',
     path: ['value'],
   });
 

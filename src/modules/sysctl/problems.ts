@@ -32,6 +32,19 @@ function targetFileProblems(params: SysctlParams, facts: SysctlFacts): Problem[]
 }
 
 /** Does the key exist, and if not, why (the module that provides it is not loaded). */
+/** state: checked: the live value is a proof of an earlier task's work; nothing here is written. */
+function checkedProblems(params: SysctlParams, facts: SysctlFacts): Problem[] {
+  if (facts.live.kind !== 'value') return keyProblems(params, facts);
+  const value = wantedValue(params);
+  if (facts.live.value === value) return [];
+  return [
+    error(`${facts.key.name} is ${facts.live.value} live, not ${value}`, {
+      expected: value,
+      actual: facts.live.value,
+    }),
+  ];
+}
+
 function keyProblems(params: SysctlParams, facts: SysctlFacts): Problem[] {
   const { name, procPath } = facts.key;
   if (facts.live.kind === 'value') return [];
@@ -158,6 +171,7 @@ function otherSettersProblems(
 
 /** Before any change, on the planned content of the task's file. */
 export function sysctlInspect(params: SysctlParams, facts: SysctlFacts): Problem[] {
+  if (params.state === 'checked') return checkedProblems(params, facts);
   const fileProblems = targetFileProblems(params, facts);
   const planned = plannedFile(params, facts);
   if (params.state === 'absent')

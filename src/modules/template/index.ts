@@ -14,4 +14,5 @@ export const templateModule = defineModule({
   plan: (params, facts) => templateActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => templateActions(params, facts).flatMap((action) => action.steps),
   verify: templateVerify,
+  resources: (params) => ({ reads: [`file:${params.dest}`], writes: [`file:${params.dest}`] }),
 });
