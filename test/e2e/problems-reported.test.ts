@@ -80,22 +80,18 @@ describe('problems named by file and line', () => {
     const expected = [...lines.slice(0, 23), ...lines.slice(24)].join('\n');
     await lab.sh(
       'hv001',
-      `cat > /etc/modprobe.d/blacklist.conf <<'EOF'\n${original}\nEOF\nprintf %s "$(cat /etc/modprobe.d/blacklist.conf)" > /etc/modprobe.d/blacklist.conf; chmod 640 /etc/modprobe.d/blacklist.conf`,
+      'cat > /etc/modprobe.d/blacklist.conf && chmod 640 /etc/modprobe.d/blacklist.conf',
+      {
+        stdin: original,
+      },
     );
     const result = await run(
       'hv001',
       '    - name: unblock conntrack\n      modprobe_blacklist: { module: nf_conntrack_ipv4, state: absent }\n',
     );
     assert.equal(result.exitCode, 0, result.stdout + result.stderr);
-    const after = await lab.sh(
-      'hv001',
-      'cat /etc/modprobe.d/blacklist.conf; echo; stat -c %a /etc/modprobe.d/blacklist.conf',
-    );
-    const [content, mode] = [
-      after.stdout.slice(0, after.stdout.lastIndexOf('\n', after.stdout.length - 2)),
-      after.stdout.trim().split('\n').at(-1),
-    ];
-    assert.equal(content, expected);
+    assert.equal((await lab.sh('hv001', 'cat /etc/modprobe.d/blacklist.conf')).stdout, expected);
+    const mode = (await lab.sh('hv001', 'stat -c %a /etc/modprobe.d/blacklist.conf')).stdout.trim();
     assert.equal(mode, '640', 'mode kept');
   });
 });
