@@ -1,5 +1,6 @@
 import type { Problem, RemoteStep } from '../modules/index.js';
 import { type ProbeRecords, parseProbeOutput } from '../modules/index.js';
+import { describeStuckProcess } from '../proc/stuck-processes.js';
 import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
@@ -11,11 +12,6 @@ type FactsBySlot = Map<number, unknown>;
 class HostAbort extends Error {}
 
 const changeStatuses = new Set<TaskStatus>(['changed', 'would_change', 'may_change']);
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 /**
  * Which step a timed-out apply was in: the last step section the partial output opened. Its
@@ -31,13 +27,26 @@ function stuckStep(
   for (let candidate = 0; candidate < steps.length; candidate++)
     if (partial.has(stepSectionId(candidate))) index = candidate;
   const step = steps[index];
-  if (!step) return { message: error.message, output: error.partialStderr.trim() };
+  if (!step)
+    return { message: `${error.message}${leftoversText(error)}`, output: error.partialStderr.trim() };
   const command = step.kind === 'exec' ? step.command.text : `${step.kind} ${step.path}`;
   const output = partial.get(stepSectionId(index))?.commands.get('result')?.output ?? '';
   return {
-    message: `timed out after ${error.timeoutMs / 1000}s in step ${index + 1}/${steps.length}, ${step.description}: \`${command}\` did not return`,
+    message: `timed out after ${error.timeoutMs / 1000}s in step ${index + 1}/${steps.length}, ${step.description}: \`${command}\` did not return${leftoversText(error)}`,
     output: `${output}${error.partialStderr}`.trim(),
   };
+}
+
+/** What the timed-out command left running, one process a line (pid, state, wchan, stack). */
+function leftoversText(error: ExecTimeoutError): string {
+  if (error.leftovers.length === 0) return '';
+  return `; left running:\n${error.leftovers.map((process) => `  ${describeStuckProcess(process)}`).join('\n')}`;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof ExecTimeoutError) return `${error.message}${leftoversText(error)}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
 }
 
 function sectionId(slot: number): string {

@@ -1,8 +1,9 @@
 import type { Client, ClientChannel } from 'ssh2';
+import { parseStuckProcesses, type StuckProcess } from '../proc/stuck-processes.js';
 import type { Sh } from '../shell/index.js';
 import {
   becomeUserOf,
-  killProcessScript,
+  diagnoseAndKillScript,
   remoteCommand,
   takeStartMarker,
   wrapScript,
@@ -72,10 +73,11 @@ export async function execOnChannel(
     const marked = takeStartMarker(outcome.stderr);
     // sshd ignores the channel's KILL for root logins (the session runs in its privileged
     // monitor) and sends it with the login user's rights under sudo; so kill from a second exec.
+    let leftovers: StuckProcess[] = [];
     if (killLeftovers && marked.process && !host.connectionLost()) {
       const kill = execOnChannel(
         host,
-        killProcessScript(marked.process),
+        diagnoseAndKillScript(marked.process),
         {
           timeoutMs: killWaitMs,
           become: options.become,
@@ -83,9 +85,19 @@ export async function execOnChannel(
         },
         false,
       );
-      await Promise.race([kill.catch(() => undefined), delay(killWaitMs)]);
+      const killed = await Promise.race([kill.catch(() => undefined), delay(killWaitMs)]);
+      // The report lists the exec's own sh and the sudo/login shell around it too: keep only what
+      // the script started (the sh itself is its own leader and not what hangs).
+      if (killed)
+        leftovers = parseStuckProcesses(killed.stdout).filter((found) => found.pid !== marked.process?.pid);
     }
-    throw new ExecTimeoutError(options.description, options.timeoutMs, outcome.stdout, marked.stderr);
+    throw new ExecTimeoutError(
+      options.description,
+      options.timeoutMs,
+      outcome.stdout,
+      marked.stderr,
+      leftovers,
+    );
   }
   return interpret(host, options, outcome);
 }

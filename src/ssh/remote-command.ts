@@ -1,4 +1,5 @@
 import { InternalError } from '../errors.js';
+import { stuckScanFunction } from '../proc/stuck-processes.js';
 import { quote, raw, type Sh, sh } from '../shell/index.js';
 import type { BecomeSpec } from './transport.js';
 
@@ -92,15 +93,21 @@ export function takeStartMarker(stderr: string): MarkedStderr {
 }
 
 /**
- * Kills what a timed-out exec left running: the sh and its process group. OpenSSH starts every
+ * Says what a timed-out exec left running, then kills it: first every process of its group with
+ * state, wchan, command and kernel stack (incident 3: a modprobe asleep in __request_module, in
+ * D state where not even kill -9 ends it), then the kill. One exec, so the report describes the
+ * processes the kill was aimed at. OpenSSH starts every
  * session channel in a new session, so that group is this exec's and no other's; takeStartMarker
  * names only a group led by one of the exec's own processes. That leader may already be dead (the
  * channel's KILL reaches the user's own processes), which does not end the group.
  * `kill -9 -N` is the form dash and bash both accept (dash's kill rejects `--`).
  */
-export function killProcessScript(target: RemoteProcess): Sh {
+export function diagnoseAndKillScript(target: RemoteProcess): Sh {
+  const report =
+    target.pgid === undefined ? raw(':') : sh`${stuckScanFunction}\nnf_stuck_scan /proc ${target.pgid}`;
   const group = target.pgid === undefined ? raw(':') : sh`kill -9 ${-target.pgid} 2>/dev/null`;
-  return sh`${group}
+  return sh`${report}
+${group}
 kill -9 ${target.pid} 2>/dev/null
 exit 0`;
 }

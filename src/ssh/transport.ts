@@ -1,3 +1,4 @@
+import type { StuckProcess } from '../proc/stuck-processes.js';
 import type { Sh } from '../shell/index.js';
 
 // The one interface the engine depends on. ssh2 implements it (connection.ts); nothing else in
@@ -101,6 +102,8 @@ export class ExecTimeoutError extends Error {
     /** What the command had printed before the deadline. */
     readonly partialStdout: string,
     readonly partialStderr: string,
+    /** What the command had left running when the deadline came, as read just before the kill. */
+    readonly leftovers: StuckProcess[] = [],
   ) {
     super(`timed out after ${timeoutMs / 1000}s: ${description}`);
   }

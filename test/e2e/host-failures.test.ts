@@ -67,13 +67,13 @@ describe('faults stay with their host', () => {
     assert.equal(hung.status, 'failed');
     const hungTask = hung.tasks[0]!;
     assert.equal(hungTask.status, 'failed');
+    const hungText = hungTask.problems.map((problem) => problem.message).join('\n');
+    assert.match(hungText, new RegExp(`timed out after ${TIMEOUT_S}s`));
+    assert.match(hungText, /in step 1\/2, load module br_netfilter: `modprobe br_netfilter` did not return/);
+    // The stuck process, read on a second channel before the kill: pid, command, state, stack.
     assert.match(
-      hungTask.problems.map((problem) => problem.message).join('\n'),
-      new RegExp(`timed out after ${TIMEOUT_S}s`),
-    );
-    assert.match(
-      hungTask.problems.map((problem) => problem.message).join('\n'),
-      /modprobe|load module br_netfilter/,
+      hungText,
+      /left running:\n {2}pid \d+ `[^`]*modprobe br_netfilter`.* is sleeping \(state S\).*kernel stack: /,
     );
 
     for (const name of ['hv004', 'hv005', 'hv006']) {

@@ -1,6 +1,3 @@
-import { raw, type Sh, sh } from '../../shell/index.js';
-import type { Problem } from '../define.js';
-import type { ProbeRecords } from '../shared/probe-records.js';
 import {
   describeStuckProcess,
   isDescendantOf,
@@ -8,7 +5,10 @@ import {
   type StuckProcess,
   stuckProcessProbe,
   waitsOnModuleLoad,
-} from '../shared/stuck-processes.js';
+} from '../../proc/stuck-processes.js';
+import { raw, type Sh, sh } from '../../shell/index.js';
+import type { Problem } from '../define.js';
+import type { ProbeRecords } from '../shared/probe-records.js';
 
 // Incident 3: libvirtd was "active" while its default network never came up (no virbr0) and an
 // iptables child sat in D state forever. "Active" alone proves nothing; these checks do.

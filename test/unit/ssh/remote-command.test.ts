@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { InternalError } from '../../../src/errors.js';
 import { raw } from '../../../src/shell/index.js';
 import {
-  killProcessScript,
+  diagnoseAndKillScript,
   remoteCommand,
   takeStartMarker,
   wrapScript,
@@ -56,9 +56,14 @@ test("a process group is killed only when one of the exec's own processes leads 
   assert.deepEqual(marker('812 1 1 (init) 0 '), { pid: 812, pgid: undefined });
   assert.equal(marker('1 0 0  0 '), undefined);
   assert.equal(marker('     '), undefined);
-  assert.equal(
-    killProcessScript({ pid: 812, pgid: 811 }).text,
-    'kill -9 -811 2>/dev/null\nkill -9 812 2>/dev/null\nexit 0',
+  const withGroup = diagnoseAndKillScript({ pid: 812, pgid: 811 }).text;
+  // First the report of the group's processes, then the kill of the group and of the sh.
+  assert.match(
+    withGroup,
+    /nf_stuck_scan \/proc 811\nkill -9 -811 2>\/dev\/null\nkill -9 812 2>\/dev\/null\nexit 0$/,
   );
-  assert.equal(killProcessScript({ pid: 812, pgid: undefined }).text, ':\nkill -9 812 2>/dev/null\nexit 0');
+  assert.equal(
+    diagnoseAndKillScript({ pid: 812, pgid: undefined }).text,
+    ':\n:\nkill -9 812 2>/dev/null\nexit 0',
+  );
 });

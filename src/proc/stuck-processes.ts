@@ -1,4 +1,4 @@
-import { raw, type Sh, sh } from '../../shell/index.js';
+import { raw, type Sh, sh } from '../shell/index.js';
 
 // Processes stuck in uninterruptible sleep (state D), with what they wait on (incident 3: an
 // `iptables -w` child of libvirtd and `/sbin/modprobe -q -- iptable_nat`, both in D with
@@ -7,24 +7,33 @@ import { raw, type Sh, sh } from '../../shell/index.js';
 // command and timeout diagnostics read the same records.
 
 /**
- * Defines `nf_stuck_scan [PROC_ROOT]`: one loop over /proc/<pid>/stat with builtins only (`read`
- * and parameter expansion); a process is forked only for the rare process found in D (`tr` for
- * its cmdline). For each one it prints, one record per line:
+ * Defines `nf_stuck_scan [PROC_ROOT] [PGID]`: one loop over /proc/<pid>/stat with builtins only
+ * (`read` and parameter expansion); a process is forked only for the rare process selected (`tr`
+ * for its cmdline). Without PGID it selects every process in state D; with PGID, every process of
+ * that process group whatever its state (what a timed-out command left running). For each one it
+ * prints, one record per line:
  *   proc <its stat line>      starts a record
  *   cmdline <argv, NULs as spaces>
+ *   wchan <kernel function it sleeps in>, when readable
  *   parent <stat line>        each ancestor up to pid 1, nearest first
  *   stack <frame>             /proc/<pid>/stack, when readable (root), else `nostack`
  * The comm in a stat line is in parentheses and may hold spaces and ')': the fields after it are
  * found after the last ') '. PROC_ROOT exists so the loop can be tested against a fake tree.
  */
 export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
-  nf_pr=\${1:-/proc}
+  nf_pr=\${1:-/proc}; nf_pg=\${2:-}
   for nf_sp in "$nf_pr"/[0-9]*; do
     { read -r nf_sl < "$nf_sp/stat"; } 2>/dev/null || continue
     nf_sf=\${nf_sl##*) }
-    [ "\${nf_sf%% *}" = D ] || continue
+    if [ -n "$nf_pg" ]; then
+      nf_g=\${nf_sf#* }; nf_g=\${nf_g#* }; [ "\${nf_g%% *}" = "$nf_pg" ] || continue
+    else
+      [ "\${nf_sf%% *}" = D ] || continue
+    fi
     printf 'proc %s\\n' "$nf_sl"
     printf 'cmdline %s\\n' "$(tr '\\000\\n' '  ' < "$nf_sp/cmdline" 2>/dev/null)"
+    # /proc/<pid>/wchan has no final newline: read fails at EOF but has set the variable.
+    nf_wc=; { read -r nf_wc < "$nf_sp/wchan"; } 2>/dev/null; [ -n "$nf_wc" ] && printf 'wchan %s\\n' "$nf_wc"
     nf_sf=\${nf_sf#* }; nf_pp=\${nf_sf%% *}; nf_depth=0
     while [ "$nf_pp" -gt 1 ] 2>/dev/null && [ "$nf_depth" -lt 64 ] && { read -r nf_pl < "$nf_pr/$nf_pp/stat"; } 2>/dev/null; do
       printf 'parent %s\\n' "$nf_pl"
@@ -56,6 +65,8 @@ export interface ProcStat {
 export interface StuckProcess extends ProcStat {
   /** argv joined by spaces; '' for kernel threads. */
   cmdline: string;
+  /** The kernel function it sleeps in (/proc/<pid>/wchan); '' when unknown or running. */
+  wchan: string;
   /** Parent first, up to (not including) pid 1. */
   ancestors: ProcStat[];
   /** Kernel stack frames as function names, innermost first; null when it could not be read. */
@@ -91,12 +102,13 @@ export function parseStuckProcesses(output: string): StuckProcess[] {
     const rest = space === -1 ? '' : line.slice(space + 1);
     if (tag === 'proc') {
       const stat = parseProcStat(rest);
-      current = stat ? { ...stat, cmdline: '', ancestors: [], stack: [] } : undefined;
+      current = stat ? { ...stat, cmdline: '', wchan: '', ancestors: [], stack: [] } : undefined;
       if (current) found.push(current);
       continue;
     }
     if (!current) continue;
     if (tag === 'cmdline') current.cmdline = rest.trimEnd();
+    else if (tag === 'wchan') current.wchan = rest.trim() === '0' ? '' : rest.trim();
     else if (tag === 'parent') {
       const parent = parseProcStat(rest);
       if (parent) current.ancestors.push(parent);
@@ -134,5 +146,18 @@ export function describeStuckProcess(process: StuckProcess): string {
   const hint = waitsOnModuleLoad(process)
     ? '; it waits for a kernel module load that may never finish (a dependency blacklisted or blocked in /etc/modprobe.d?)'
     : '';
-  return `pid ${process.pid} \`${command}\`${parentText} is stuck in D state (uninterruptible sleep); ${stackText}${hint}`;
+  const where = process.wchan ? `, waiting in ${process.wchan}` : '';
+  return `pid ${process.pid} \`${command}\`${parentText} is ${stateText(process.state)}${where}; ${stackText}${hint}`;
+}
+
+/** ps(1)'s state letters, as a person reads them. */
+function stateText(state: string): string {
+  const names: Record<string, string> = {
+    D: 'stuck in D state (uninterruptible sleep: not even kill -9 ends it)',
+    S: 'sleeping (state S)',
+    R: 'running (state R)',
+    T: 'stopped (state T)',
+    Z: 'a zombie (state Z)',
+  };
+  return names[state] ?? `in state ${state}`;
 }

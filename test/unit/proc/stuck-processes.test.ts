@@ -14,7 +14,7 @@ import {
   stackFunction,
   stuckScanFunction,
   waitsOnModuleLoad,
-} from '../../../src/modules/shared/stuck-processes.js';
+} from '../../../src/proc/stuck-processes.js';
 
 // Real formats: a CentOS 7 (3.10) iptables child of libvirtd, stack with addresses and the
 // 0xffffffffffffffff terminator; a modern kernel's stack with [<0>] in place of addresses.
@@ -108,7 +108,7 @@ describe('parseStuckProcesses', () => {
     assert.equal(
       describeStuckProcess(iptables!),
       'pid 4711 `/sbin/iptables -w --table filter --insert FORWARD --jump REJECT`, child of libvirtd (pid 1234) ' +
-        'is stuck in D state (uninterruptible sleep); kernel stack: __request_module <- nf_ct_l3proto_try_module_get ' +
+        'is stuck in D state (uninterruptible sleep: not even kill -9 ends it); kernel stack: __request_module <- nf_ct_l3proto_try_module_get ' +
         '<- conntrack_mt_check; it waits for a kernel module load that may never finish ' +
         '(a dependency blacklisted or blocked in /etc/modprobe.d?)',
     );
@@ -149,5 +149,25 @@ describe('nf_stuck_scan over a fake /proc', () => {
     // No stack file: reported as unreadable. A newline inside argv does not break the records.
     assert.equal(stuck[2]?.stack, null);
     assert.equal(stuck[2]?.cmdline, 'line1 line2');
+  });
+
+  it('with a process group, prints every process of that group whatever its state (a timed-out command)', () => {
+    writeFileSync(join(root, '1234', 'wchan'), 'do_select');
+    const output = execFileSync(
+      '/bin/sh',
+      ['-c', `${stuckScanFunction.text}\nnf_stuck_scan "$1" 1234`, 'sh', root],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const group = parseStuckProcesses(output);
+    assert.deepEqual(
+      group.map((process) => [process.pid, process.state, process.wchan]),
+      [
+        [1234, 'S', 'do_select'],
+        [4711, 'D', ''],
+      ],
+    );
+    assert.match(describeStuckProcess(group[0]!), /is sleeping \(state S\), waiting in do_select/);
   });
 });
