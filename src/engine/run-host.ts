@@ -49,8 +49,8 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-function sectionId(slot: number): string {
-  return `task:${slot}`;
+function sectionId(prefix: string, slot: number): string {
+  return `${prefix}task:${slot}`;
 }
 
 /** Runs every play for one host. Never throws: a host's failure is data in its result. */
@@ -79,16 +79,38 @@ export async function runHost(work: HostWork, options: EngineOptions): Promise<H
   }
   try {
     let hostError: string | undefined;
-    for (const play of work.plays) {
+    const nonce = newNonce();
+    // When every play runs as the same user, each exec that reads the host (the first probe, and
+    // the re-probe after every change) also reads the later plays: an idempotent run of several
+    // playbooks costs one exec per host, and a change costs one exec, whatever play it is in.
+    const shared = work.plays.every((play) => sameBecome(play, work.plays[0]!));
+    const laterSections = (index: number) =>
+      shared
+        ? work.plays
+            .slice(index + 1)
+            .flatMap((play, offset) => playProbeSections(play, playPrefix(index + 1 + offset), 0))
+        : [];
+    const carry: Carry = { records: undefined };
+    for (const [index, play] of work.plays.entries()) {
       if (hostError) {
         for (const task of play.tasks)
           tasks.push(skipped(play, task, false, 'an earlier task failed on this host'));
         continue;
       }
-      hostError = await runPlay(play, transport, options, (task) => {
-        tasks.push(task);
-        options.onEvent?.({ type: 'task-done', host: work.name, task });
-      });
+      if (!shared) carry.records = undefined;
+      hostError = await runPlay(
+        play,
+        playPrefix(index),
+        laterSections(index),
+        nonce,
+        carry,
+        transport,
+        options,
+        (task) => {
+          tasks.push(task);
+          options.onEvent?.({ type: 'task-done', host: work.name, task });
+        },
+      );
     }
     const failed = tasks.some((task) => task.status === 'failed');
     const changed = tasks.some((task) => changeStatuses.has(task.status));
@@ -117,25 +139,61 @@ function skipped(play: PlayWork, task: TaskWork, handler: boolean, reason: strin
   };
 }
 
+const playPrefix = (index: number) => `play${index}:`;
+
+/** The host as the last exec read it, later plays included: what the next play starts from. */
+interface Carry {
+  records: Map<string, ProbeRecords> | undefined;
+}
+
+function sameBecome(a: PlayWork, b: PlayWork): boolean {
+  return JSON.stringify(a.become ?? null) === JSON.stringify(b.become ?? null);
+}
+
+/** The probe sections of a play's tasks and handlers from `from` on (or only those in `only`). */
+function playProbeSections(play: PlayWork, prefix: string, from: number, only?: Set<number>): ProbeSection[] {
+  return [...play.tasks, ...play.handlers]
+    .map((task, slot) => ({ task, slot }))
+    .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
+    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: task.module.probe(task.params) }));
+}
+
+async function probeAll(
+  transport: Transport,
+  nonce: string,
+  sections: ProbeSection[],
+  play: PlayWork,
+  options: EngineOptions,
+): Promise<Map<string, ProbeRecords>> {
+  const probed = await transport.exec(probeScript(nonce, sections), {
+    timeoutMs: options.commandTimeoutMs,
+    become: play.become,
+    description: `probe facts for ${sections.length} tasks`,
+  });
+  if (probed.exitCode !== 0 && probed.stdout === '')
+    throw new HostAbort(`probe failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
+  return parseProbeOutput(probed.stdout, nonce);
+}
+
 /** Returns the reason the host stopped, if a task failed. */
 async function runPlay(
   play: PlayWork,
+  prefix: string,
+  later: ProbeSection[],
+  nonce: string,
+  carry: Carry,
   transport: Transport,
   options: EngineOptions,
   record: (task: TaskResult) => void,
 ): Promise<string | undefined> {
   const slots = [...play.tasks, ...play.handlers];
   const isHandler = (slot: number) => slot >= play.tasks.length;
-  const nonce = newNonce();
   const facts: FactsBySlot = new Map();
   const probeSections = (from: number, only?: Set<number>): ProbeSection[] =>
-    slots
-      .map((task, slot) => ({ task, slot }))
-      .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
-      .map(({ task, slot }) => ({ id: sectionId(slot), probe: task.module.probe(task.params) }));
+    playProbeSections(play, prefix, from, only);
   const readFacts = (records: Map<string, ProbeRecords>, from: number) => {
     for (let slot = from; slot < slots.length; slot++) {
-      const section = records.get(sectionId(slot));
+      const section = records.get(sectionId(prefix, slot));
       if (!section) continue;
       const task = slots[slot]!;
       try {
@@ -154,10 +212,8 @@ async function runPlay(
 
   let hostError: string | undefined;
   try {
-    const probed = await exec(probeScript(nonce, probeSections(0)), `probe facts for ${slots.length} tasks`);
-    if (probed.exitCode !== 0 && probed.stdout === '')
-      throw new HostAbort(`probe failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
-    readFacts(parseProbeOutput(probed.stdout, nonce), 0);
+    carry.records ??= await probeAll(transport, nonce, [...probeSections(0), ...later], play, options);
+    readFacts(carry.records, 0);
   } catch (error) {
     const message = error instanceof HostAbort ? error.message : describeError(error);
     for (const task of play.tasks) record(skipped(play, task, false, message));
@@ -223,7 +279,7 @@ async function runPlay(
     let applied: ExecResult;
     try {
       applied = await exec(
-        applyScript(nonce, steps, probeSections(slot)),
+        applyScript(nonce, steps, [...probeSections(slot), ...later]),
         `apply "${task.name}": ${steps.map((step) => step.description).join('; ')}`,
         task.timeoutSec,
       );
@@ -236,6 +292,7 @@ async function runPlay(
       });
     }
     const records = parseProbeOutput(applied.stdout, nonce);
+    carry.records = records;
     for (let index = 0; index < steps.length; index++) {
       const stepResult = records.get(stepSectionId(index))?.commands.get('result');
       if (stepResult?.exitCode !== 0) {

@@ -43,9 +43,11 @@ describe('sshd killed during a task', () => {
     const result = await readReport(report);
     const cut = result.hosts.find((host) => host.name === 'hv001')!;
     assert.equal(cut.status, 'failed');
+    // Whether sshd's death reaches netfix first as the end of the script or of the connection,
+    // the task names the step it was in.
     assert.match(
       cut.tasks[0]!.problems.map((problem) => problem.message).join('\n'),
-      /connection lost while running "apply "br_netfilter is loaded and loads at boot": load module br_netfilter/,
+      /connection lost while running "apply "br_netfilter is loaded and loads at boot": load module br_netfilter|load module br_netfilter: (exit|did not run)/,
     );
     for (const name of ['hv002', 'hv003'])
       assert.equal(result.hosts.find((host) => host.name === name)?.status, 'changed');

@@ -1,4 +1,4 @@
-import { emptyRecords, type ProbeRecords } from './probe-records.js';
+import { emptyRecords, type FileRecord, type ProbeRecords } from './probe-records.js';
 
 /**
  * Splits the output of one remote script into per-section records. Sections are opened by
@@ -90,5 +90,27 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
         break;
     }
   }
+  shareFileRecords(sections);
   return sections;
+}
+
+/**
+ * The prelude prints each path once per script, for the first section that asks: every section
+ * sees the file and existence records of all of them (one host state, read before any change).
+ */
+function shareFileRecords(sections: Map<string, ProbeRecords>): void {
+  const files = new Map<string, FileRecord>();
+  const existing = new Set<string>();
+  for (const records of sections.values()) {
+    for (const [path, file] of records.files) {
+      const known = files.get(path);
+      // A STAT-only record (no content) and a FILE record of the same path complete each other.
+      files.set(path, known ? { ...file, ...known, content: known.content ?? file.content } : file);
+    }
+    for (const path of records.existing) existing.add(path);
+  }
+  for (const records of sections.values()) {
+    for (const [path, file] of files) records.files.set(path, file);
+    for (const path of existing) records.existing.add(path);
+  }
 }
