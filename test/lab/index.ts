@@ -2,11 +2,13 @@
 export { startLab } from './lab.js';
 export {
   INCIDENT3_BLACKLIST,
+  INSTALL_FALSE_CONF,
   type Seed,
   seedHosts,
   seedIncident1,
   seedIncident2,
   seedIncident3,
+  seedInstallFalse,
   seeds,
 } from './seeds.js';
 export type {

@@ -13,6 +13,7 @@ import {
   seedIncident1,
   seedIncident2,
   seedIncident3,
+  seedInstallFalse,
   startLab,
 } from './index.js';
 
@@ -65,6 +66,32 @@ function running(pid: number): boolean {
   }
 }
 
+/** Until check() holds, or fail after timeoutMs. */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`still not ${what} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The command lines of this host's iptables and modprobe processes (ps sees every host's: no pid namespace). */
+const BLOCKED = `me=$(readlink /proc/self/ns/mnt)
+for p in $(pgrep -f -- '^(/usr/sbin/iptables|/sbin/modprobe) '); do
+  [ "$(readlink /proc/$p/ns/mnt 2>/dev/null)" = "$me" ] && ps -o args= -p "$p"
+done
+true`;
+
+const INCIDENT3_CHILDREN = [
+  '/sbin/modprobe -q -- iptable_nat',
+  '/usr/sbin/iptables -w --table filter --insert FORWARD --destination 192.168.122.0/24 --out-interface virbr0 --match conntrack --ctstate ESTABLISHED,RELATED --jump ACCEPT',
+];
+
+/** Starts of libvirtd in journal lines: it writes its version at every start, on any init system. */
+function libvirtdStarts(lines: string[]): number {
+  return lines.filter((l) => /^libvirtd\[\d+\]: libvirt version: /.test(l)).length;
+}
+
 function labPids(lab: Lab): { daemon: number; sshd: number[] } {
   const state = JSON.parse(readFileSync(path.join(lab.dir, 'state.json'), 'utf8')) as {
     daemonPid: number;
@@ -92,6 +119,9 @@ describe('lab', () => {
         { init: 'sysvinit' }, // hv006 Debian without systemd
         { kernel: 'legacy', init: 'rhel6' }, // hv007 CentOS 6
         {}, // hv008 fault knob, stop/start host
+        { kernel: 'legacy' }, // hv009 incident 3 with libvirtd (CentOS 7)
+        {}, // hv010 incident 3 on a modern kernel: install /bin/false
+        {}, // hv011 libvirtd, virsh, /sys/class/net, the journal
       ],
     });
   });
@@ -162,7 +192,9 @@ describe('lab', () => {
       lab,
       'hv001',
       `lsmod; modinfo nf_conntrack; modprobe -n -v iptable_nat; modprobe -c >/dev/null; sysctl -a >/dev/null
-       systemctl status libvirtd; systemctl is-active systemd-sysctl; journalctl -b >/dev/null; uname -a`,
+       systemctl status libvirtd; systemctl is-active systemd-sysctl; journalctl -b >/dev/null; uname -a
+       virsh -r -c qemu:///system net-info default; virsh net-list --all; virsh net-dumpxml default >/dev/null
+       cat /sys/class/net/virbr0/flags; service libvirtd status`,
     );
     assert.deepEqual(await lab.snapshot('hv001'), before);
     await run(lab, 'hv001', 'echo tun > /etc/modules-load.d/tun.conf');
@@ -245,10 +277,11 @@ describe('lab', () => {
       'live\n',
     );
 
+    // libvirtd's default network started at boot and loaded iptable_nat (and so nf_conntrack).
     await run(
       lab,
       h,
-      'modprobe -r nf_conntrack; echo "install nf_conntrack /bin/false" > /etc/modprobe.d/netfix-test.conf',
+      'modprobe -r iptable_nat nf_conntrack; echo "install nf_conntrack /bin/false" > /etc/modprobe.d/netfix-test.conf',
     );
     const nat = await lab.sh(h, 'modprobe iptable_nat');
     assert.equal(nat.exitCode, 1);
@@ -300,7 +333,8 @@ describe('lab', () => {
     await run(lab, h, 'sysctl -w net.netfilter.nf_conntrack_buckets=32768');
     assert.equal(await run(lab, h, `cat ${p}/hashsize`), '32768\n', 'the parameter follows the sysctl');
     await lab.reboot([h]);
-    assert.equal((await lab.sh(h, 'test -e /sys/module/nf_conntrack')).exitCode, 1, 'runtime state is gone');
+    // Runtime values are gone; libvirtd's network start at boot loaded it again, with the options.
+    assert.equal(await run(lab, h, `cat ${p}/hashsize`), '8192\n', 'runtime state is gone');
     await run(lab, h, 'modprobe nf_conntrack');
     assert.equal(
       await run(lab, h, 'sysctl -n net.netfilter.nf_conntrack_buckets'),
@@ -389,6 +423,174 @@ describe('lab', () => {
       'modprobe: FATAL: Module netfix-lab-nope not found in directory /lib/modules/6.1.0-28-amd64\n',
     );
     assert.equal(nf.exitCode, 1);
+  });
+
+  test('libvirtd runs on a fresh hypervisor: virsh and /sys/class/net answer as on a real one', async () => {
+    const h = 'hv011';
+    assert.equal(
+      await run(lab, h, 'systemctl is-active libvirtd; systemctl is-enabled libvirtd'),
+      'active\nenabled\n',
+    );
+    // Over real ssh, as netfix's service probe asks.
+    const info = await ssh(lab, h, 'timeout 15 virsh -r -c qemu:///system net-info default');
+    assert.equal(info.exitCode, 0, info.stderr);
+    assert.match(
+      info.stdout,
+      /^Name: {11}default\nUUID: {11}[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\nActive: {9}yes\nPersistent: {5}yes\nAutostart: {6}yes\nBridge: {9}virbr0\n\n$/,
+    );
+    // An idle bridge: up (IFF_UP), but no carrier without a guest.
+    assert.equal(
+      await run(lab, h, 'ls /sys/class/net; cat /sys/class/net/virbr0/flags /sys/class/net/virbr0/operstate'),
+      'lo\nvirbr0\n0x1003\ndown\n',
+    );
+    const missing = await lab.sh(h, 'virsh -r -c qemu:///system net-info nosuch');
+    assert.equal(missing.exitCode, 1);
+    assert.equal(
+      missing.stderr,
+      "error: failed to get network 'nosuch'\nerror: Network not found: no network with matching name 'nosuch'\n",
+    );
+    const readOnly = await lab.sh(h, 'virsh -r net-destroy default');
+    assert.match(readOnly.stderr, /read only access prevents virNetworkDestroy/);
+    assert.equal(await run(lab, h, 'virsh net-destroy default'), 'Network default destroyed\n\n');
+    assert.match(await run(lab, h, 'virsh net-info default'), /^Active: +no$/m);
+    assert.equal((await lab.sh(h, 'test -e /sys/class/net/virbr0')).exitCode, 1);
+    assert.equal(await run(lab, 'hv001', 'cat /sys/class/net/virbr0/flags'), '0x1003\n', 'per host');
+    assert.equal(await run(lab, h, 'virsh net-start default'), 'Network default started\n\n');
+    assert.equal(await run(lab, h, 'cat /sys/class/net/virbr0/flags'), '0x1003\n');
+  });
+
+  test('libvirtd starts are counted in the journal, across reboots; a reboot replays its start', async () => {
+    const h = 'hv011';
+    assert.equal(libvirtdStarts(await lab.journal(h)), 0, 'lab hosts start running, not booting');
+    await run(lab, h, 'systemctl restart libvirtd && systemctl restart libvirtd && systemctl start libvirtd');
+    const started = (lines: string[]) =>
+      lines.filter((l) => l === 'systemd[1]: Started libvirtd.service - Virtualization daemon.').length;
+    assert.equal(libvirtdStarts(await lab.journal(h)), 2, 'start of a running service does nothing');
+    assert.equal(started(await lab.journal(h)), 2);
+    // The network's firewall rules loaded the NAT modules.
+    assert.equal(
+      await run(lab, h, 'cat /sys/module/iptable_nat/initstate /sys/module/nf_conntrack/initstate'),
+      'live\nlive\n',
+    );
+
+    await run(lab, h, 'systemctl stop libvirtd');
+    const down = await lab.sh(h, 'virsh -r -c qemu:///system net-info default');
+    assert.equal(down.exitCode, 1);
+    assert.match(down.stderr, /^error: failed to connect to the hypervisor\n/);
+    assert.equal(await run(lab, h, 'ls /sys/class/net'), 'lo\n');
+
+    await lab.reboot([h]);
+    assert.equal(libvirtdStarts(await lab.journal(h)), 3, 'journal() keeps earlier boots');
+    const boot = await lab.bootLog(h);
+    assert.equal(libvirtdStarts(boot), 1, 'bootLog() is this boot only');
+    const sysctlDone = boot.indexOf('systemd[1]: Finished systemd-sysctl.service - Apply Kernel Variables.');
+    const libvirtd = boot.findIndex((l) => l.startsWith('libvirtd['));
+    assert.ok(sysctlDone !== -1 && libvirtd > sysctlDone, boot.join('\n'));
+    assert.match(await run(lab, h, 'virsh -r -c qemu:///system net-info default'), /^Active: +yes$/m);
+    assert.equal(await run(lab, h, 'cat /sys/class/net/virbr0/flags'), '0x1003\n');
+    assert.equal(await run(lab, h, 'cat /sys/module/iptable_nat/initstate'), 'live\n');
+
+    // Disabled: the boot leaves it stopped.
+    await run(lab, h, 'systemctl disable libvirtd 2>/dev/null');
+    await lab.reboot([h]);
+    assert.equal((await lab.sh(h, 'systemctl is-active libvirtd')).stdout, 'inactive\n');
+    assert.equal(await run(lab, h, 'ls /sys/class/net'), 'lo\n');
+    assert.equal(libvirtdStarts(await lab.journal(h)), 3);
+    await run(lab, h, 'systemctl enable --now libvirtd 2>/dev/null');
+  });
+
+  test('incident 3 (legacy kernel): libvirtd active, default network down, an iptables child blocked until the line goes', async () => {
+    const h = 'hv009';
+    await seedIncident3(lab, h);
+    assert.equal(await run(lab, h, 'systemctl is-active libvirtd'), 'active\n');
+    assert.match(
+      await run(lab, h, 'virsh -r -c qemu:///system net-info default'),
+      /^Active: +no\nPersistent: +yes\nAutostart: +yes$/m,
+    );
+    // As in the incident: the bridge exists but was never brought up; its dummy tap is up.
+    assert.equal(
+      await run(lab, h, 'cat /sys/class/net/virbr0/flags /sys/class/net/virbr0-nic/flags'),
+      '0x1002\n0x1103\n',
+    );
+    const blocked = async () => (await run(lab, h, BLOCKED)).split('\n').filter(Boolean).sort();
+    assert.deepEqual(await blocked(), INCIDENT3_CHILDREN);
+    assert.match(
+      await run(lab, h, "ps -o stat= -p $(pgrep -f '^/sbin/modprobe -q -- iptable_nat' | head -1)"),
+      /^S/,
+    );
+
+    // Restarts return at once (over ssh too: the child holds no session pipe) and leave one
+    // blocked child, not one per restart.
+    // (a restart that waited for the blocked child would be killed: exit 137, not 0)
+    const restarted = await ssh(lab, h, 'timeout -s KILL 30 systemctl restart libvirtd');
+    assert.equal(restarted.exitCode, 0, restarted.stderr);
+    const again = await lab.sh(h, 'systemctl restart libvirtd', { timeoutMs: 30_000 });
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.deepEqual(await blocked(), INCIDENT3_CHILDREN);
+    assert.ok(
+      (await lab.journal(h)).some((l) => /Killing process \d+ \(iptables\) with signal SIGKILL/.test(l)),
+    );
+
+    // The fix: remove the line. The blocked load finishes, the child exits, the start completes.
+    await run(lab, h, "sed -i '/^blacklist nf_conntrack_ipv4$/d' /etc/modprobe.d/blacklist.conf");
+    await waitFor('unblocked', async () => (await blocked()).length === 0);
+    await run(lab, h, 'systemctl restart libvirtd');
+    assert.match(await run(lab, h, 'virsh -r -c qemu:///system net-info default'), /^Active: +yes$/m);
+    assert.equal(
+      await run(lab, h, 'cat /sys/class/net/virbr0/flags /sys/class/net/virbr0-nic/flags'),
+      '0x1003\n0x1102\n',
+    );
+    assert.equal(await run(lab, h, 'cat /sys/module/nf_conntrack_ipv4/initstate'), 'live\n');
+    assert.equal(libvirtdStarts(await lab.journal(h)), 4, 'boot, two restarts, the restart after the fix');
+  });
+
+  test('incident 3 on a modern kernel: install /bin/false fails the network, libvirtd stays active; blacklist does not', async () => {
+    const h = 'hv010';
+    await seedInstallFalse(lab, h);
+    assert.equal(await run(lab, h, 'systemctl is-active libvirtd'), 'active\n');
+    assert.match(await run(lab, h, 'virsh -r -c qemu:///system net-info default'), /^Active: +no$/m);
+    assert.equal((await lab.sh(h, 'test -e /sys/class/net/virbr0')).exitCode, 1, 'no virbr0');
+    assert.ok(
+      (await lab.journal(h)).some((l) =>
+        /^libvirtd\[\d+\]: internal error: Failed to apply firewall rules /.test(l),
+      ),
+    );
+    const start = await lab.sh(h, 'virsh net-start default');
+    assert.equal(start.exitCode, 1);
+    assert.match(
+      start.stderr,
+      /^error: Failed to start network default\nerror: internal error: Failed to apply firewall rules \/usr\/sbin\/iptables /,
+    );
+    assert.deepEqual(await run(lab, h, BLOCKED), '', 'nothing hangs on 6.1');
+    // A blacklist stops alias loads only: the NAT table's dependency still loads nf_conntrack.
+    await run(lab, h, "echo 'blacklist nf_conntrack' > /etc/modprobe.d/nf-block.conf");
+    assert.equal(await run(lab, h, 'virsh net-start default'), 'Network default started\n\n');
+    assert.equal(await run(lab, h, 'cat /sys/class/net/virbr0/flags'), '0x1003\n');
+  });
+
+  test('libvirtd on sysvinit and RHEL 6: init script, service(8), started at boot when its S link exists', async () => {
+    for (const [h, link] of [
+      ['hv006', 'S01libvirtd'],
+      ['hv007', 'S97libvirtd'],
+    ] as const) {
+      assert.equal(
+        await run(lab, h, 'test -x /etc/init.d/libvirtd && ls /etc/rc3.d | grep libvirtd'),
+        `${link}\n`,
+      );
+      assert.equal((await lab.sh(h, 'service libvirtd status')).exitCode, 0);
+      const earlier = libvirtdStarts(await lab.journal(h)); // the earlier tests' reboots
+      await run(lab, h, '/etc/init.d/libvirtd restart');
+      await lab.reboot([h]);
+      assert.equal(libvirtdStarts(await lab.bootLog(h)), 1, h);
+      assert.equal(libvirtdStarts(await lab.journal(h)), earlier + 2, h);
+      assert.equal((await lab.sh(h, 'service libvirtd status')).exitCode, 0, h);
+      assert.match(await run(lab, h, 'virsh -r net-info default'), /^Active: +yes$/m, h);
+      assert.equal(await run(lab, h, 'cat /sys/class/net/virbr0/flags'), '0x1003\n', h);
+      await run(lab, h, 'rm /etc/rc[2345].d/S??libvirtd');
+      await lab.reboot([h]);
+      assert.equal((await lab.sh(h, 'service libvirtd status')).exitCode, 3, h);
+      assert.equal(await run(lab, h, 'ls /sys/class/net'), 'lo\n', h);
+    }
   });
 
   test('a stopped host refuses connections, keeps its state, and can start again', async () => {

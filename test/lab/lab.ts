@@ -198,19 +198,12 @@ class RunningLab implements Lab {
   }
 
   async bootLog(host: string): Promise<string[]> {
-    let text = '';
-    try {
-      text = readFileSync(path.join(this.#hostDir(host), 'run', 'netfix-sim', 'journal'), 'utf8');
-    } catch {
-      return [];
-    }
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [, ident, pid, , message] = line.split('\t');
-        return pid === '0' ? `${ident}: ${message}` : `${ident}[${pid}]: ${message}`;
-      });
+    return journalLines(this.#hostDir(host), ['journal']);
+  }
+
+  async journal(host: string): Promise<string[]> {
+    // A reboot appends the ending boot's journal to journal-archive (sim/netfix_sim/boot.py).
+    return journalLines(this.#hostDir(host), ['journal-archive', 'journal']);
   }
 
   stop(): Promise<void> {
@@ -229,6 +222,25 @@ class RunningLab implements Lab {
     reapLab(this.slot.dir);
     untrackLab(this);
   }
+}
+
+/** The simulator's journal files (tab-separated: time, ident, pid, unit, message) as `ident[pid]: message`. */
+function journalLines(hostDir: string, files: string[]): string[] {
+  let text = '';
+  for (const file of files) {
+    try {
+      text += readFileSync(path.join(hostDir, 'run', 'netfix-sim', file), 'utf8');
+    } catch {
+      // no such boot yet
+    }
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [, ident, pid, , message] = line.split('\t');
+      return pid === '0' ? `${ident}: ${message}` : `${ident}[${pid}]: ${message}`;
+    });
 }
 
 async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -67,16 +67,45 @@ blacklist radeonfb
 `;
 
 /**
- * Incident 3: /etc/modprobe.d/blacklist.conf blacklists nf_conntrack_ipv4. On a legacy host
- * `modprobe iptable_nat` then hangs; on a modern one that module does not exist and nothing hangs.
+ * Incident 3: /etc/modprobe.d/blacklist.conf blacklists nf_conntrack_ipv4, then the host reboots
+ * (the incident came after an OS conversion and a reboot). On a legacy host that leaves the
+ * incident's state: libvirtd active, its default network not active (virbr0 exists, down), and a
+ * child `/usr/sbin/iptables -w --table filter --insert FORWARD ...` waiting on
+ * `/sbin/modprobe -q -- iptable_nat` (asleep, not D) until the line goes; `modprobe iptable_nat`
+ * hangs too. On a modern host nf_conntrack_ipv4 does not exist and nothing hangs. The reboot drops
+ * the runtime state of seeds applied before this one (files stay).
  */
 export const seedIncident3: Seed = (lab, host) =>
-  run(lab, host, `cat > /etc/modprobe.d/blacklist.conf <<'SEED'\n${INCIDENT3_BLACKLIST}SEED`);
+  run(lab, host, `cat > /etc/modprobe.d/blacklist.conf <<'SEED'\n${INCIDENT3_BLACKLIST}SEED\nreboot`);
+
+/** The modern-kernel variant of incident 3 (kernel-facts.md): an install line blocks every load. */
+export const INSTALL_FALSE_CONF = 'install nf_conntrack /bin/false\n';
+
+/**
+ * Incident 3 on a modern kernel: `install nf_conntrack /bin/false` in /etc/modprobe.d/nf-block.conf,
+ * and libvirtd restarted with the NAT modules unloaded first (a loaded nf_conntrack keeps working
+ * whatever modprobe.d says), so its default network fails to start: libvirtd active, `Active: no`,
+ * no virbr0, `Failed to apply firewall rules` in the journal. Nothing hangs.
+ */
+export const seedInstallFalse: Seed = (lab, host) =>
+  run(
+    lab,
+    host,
+    `printf '%s' '${INSTALL_FALSE_CONF}' > /etc/modprobe.d/nf-block.conf
+service libvirtd stop >/dev/null
+modprobe -r iptable_nat 2>/dev/null || true
+modprobe -r nf_conntrack 2>/dev/null || true
+service libvirtd start >/dev/null
+if ! virsh -r net-info default | grep -q '^Active: *no$'; then
+  echo "the default network still started (is nf_conntrack held by something else?)" >&2; exit 1
+fi`,
+  );
 
 export const seeds: Record<string, Seed> = {
   incident1: seedIncident1,
   incident2: seedIncident2,
   incident3: seedIncident3,
+  'install-false': seedInstallFalse,
 };
 
 /** Apply a seed to several hosts (default all), sixteen at a time. */

@@ -11,6 +11,7 @@ const TREES: Array<[string, string]> = [
   ['run', '/run'],
   ['root', '/root'],
   ['sys-module', '/sys/module'],
+  ['sys-class-net', '/sys/class/net'],
   ['proc-sys-net', '/proc/sys/net'],
 ];
 

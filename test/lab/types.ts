@@ -63,7 +63,7 @@ export interface Lab {
   /** Simulated kernel reboot of the hosts (default all): runtime state dropped, boot replayed; sshd stays up. */
   reboot(hosts?: string[]): Promise<void>;
   /**
-   * Every file of the host's private trees (/etc changes, /run, /sys/module, /proc/sys/net), by path
+   * Every file of the host's private trees (/etc changes, /run, /sys/module, /sys/class/net, /proc/sys/net), by path
    * inside the host: `file:<mode>:<content>`, `dir:<mode>:`, `link::<target>`, `whiteout::` (a file of
    * the real machine this host does not have). For byte-identical before/after checks.
    */
@@ -77,6 +77,12 @@ export interface Lab {
   releaseModprobe(host: string): Promise<void>;
   /** The host's journal since its last boot, as `ident[pid]: message` lines (what the boot did). */
   bootLog(host: string): Promise<string[]>;
+  /**
+   * The host's whole journal since the lab started, across reboots, in the same `ident[pid]: message`
+   * form. Every start of libvirtd writes `libvirtd[pid]: libvirt version: ...` (any init system),
+   * and on systemd hosts `systemd[1]: Started libvirtd.service - Virtualization daemon.`.
+   */
+  journal(host: string): Promise<string[]>;
   /** Kill everything the lab started and remove its directory. Idempotent. */
   stop(): Promise<void>;
 }

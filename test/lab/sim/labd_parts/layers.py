@@ -3,7 +3,7 @@ import os
 
 SBIN_TOOLS = ('modprobe', 'lsmod', 'modinfo', 'rmmod', 'insmod', 'depmod', 'sysctl', 'reboot', 'shutdown',
               'halt', 'poweroff', 'service')
-BIN_TOOLS = ('kmod', 'uname', 'systemctl', 'journalctl')
+BIN_TOOLS = ('kmod', 'uname', 'systemctl', 'journalctl', 'virsh')
 SYSTEMD_LIB_TOOLS = ('systemd-sysctl', 'systemd-modules-load')
 SYSTEMD_ONLY = ('systemctl', 'journalctl')
 

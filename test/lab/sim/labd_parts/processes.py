@@ -53,7 +53,7 @@ def _mount_host(h, layer):
     for target, part in (('/usr/sbin', 'sbin'), ('/usr/bin', 'bin'), ('/usr/lib/systemd', 'libsystemd')):
         mounts.mount('overlay', target, 'overlay', 0, 'lowerdir=%s/%s:%s' % (layer, part, target))
     for source, target in (('run', '/run'), ('root', '/root'), ('sys-module', '/sys/module'),
-                           ('proc-sys-net', '/proc/sys/net')):
+                           ('sys-class-net', '/sys/class/net'), ('proc-sys-net', '/proc/sys/net')):
         mounts.bind(hd + '/' + source, target)
 
 

@@ -108,6 +108,40 @@ mesg n 2> /dev/null || true
 }
 
 
+DEBIAN_LIBVIRTD_INIT = """\
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          libvirtd
+# Required-Start:    $network $local_fs $remote_fs $syslog
+# Required-Stop:     $local_fs $remote_fs $syslog
+# Should-Start:      avahi-daemon cgconfig
+# Should-Stop:       avahi-daemon cgconfig
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+# Short-Description: libvirt management daemon
+### END INIT INFO
+# netfix lab: the simulated service(8) is libvirtd's init script; this one hands over to it.
+exec /usr/sbin/service libvirtd "$@"
+"""
+
+CENTOS6_LIBVIRTD_INIT = """\
+#!/bin/sh
+#
+# libvirtd:   guest and virtual network management daemon
+#
+# chkconfig: 345 97 03
+# description:  This is a daemon for managing guest instances \\
+#               and libvirt virtual networks
+#               See http://libvirt.org
+#
+# processname: libvirtd
+# pidfile: /var/run/libvirtd.pid
+#
+# netfix lab: the simulated service(8) is libvirtd's init script; this one hands over to it.
+exec /usr/sbin/service libvirtd "$@"
+"""
+
+
 def pick(kernel, init):
     """The distribution a (kernel, init) pair stands for."""
     if init == 'rhel6':
@@ -155,6 +189,16 @@ def layout(distro, init):
             'centos-release': ('file', 'CentOS release 6.10 (Final)\n', 0o644),
             'os-release': ('whiteout',),
         })
+    if init != 'systemd':
+        # libvirtd's init script and its runlevel links (update-rc.d defaults / chkconfig --add)
+        centos = distro == 'centos6'
+        start, stop = ('S97libvirtd', 'K03libvirtd') if centos else ('S01libvirtd', 'K01libvirtd')
+        e['init.d'] = ('dir',)
+        e['init.d/libvirtd'] = ('file', CENTOS6_LIBVIRTD_INIT if centos else DEBIAN_LIBVIRTD_INIT, 0o755)
+        for level in '0123456':
+            e['rc%s.d' % level] = ('dir',)
+            name = start if level in '2345' else stop
+            e['rc%s.d/%s' % (level, name)] = ('link', '../init.d/libvirtd')
     if init == 'systemd':
         prefix = '/lib/systemd/system/' if distro == 'debian12' else '/usr/lib/systemd/system/'
         e['systemd'] = ('dir',)

@@ -1,8 +1,8 @@
 """Who this host is and where its state lives.
 
 Inside a lab host every path is the real one: the lab mounted the host's private trees over
-/etc, /run, /sys/module and /proc/sys/net. The lab daemon prepares a host before its namespace
-exists, so it passes other roots.
+/etc, /run, /sys/module, /sys/class/net and /proc/sys/net. The lab daemon prepares a host before
+its namespace exists, so it passes other roots.
 """
 import os
 import time
@@ -13,10 +13,12 @@ STATE = '/run/netfix-sim'
 
 
 class Roots:
-    __slots__ = ('sysmod', 'net', 'run', 'inside')
+    __slots__ = ('sysmod', 'net', 'run', 'inside', 'etc', 'sysnet')
 
-    def __init__(self, sysmod='/sys/module', net='/proc/sys/net', run='/run', inside=True):
+    def __init__(self, sysmod='/sys/module', net='/proc/sys/net', run='/run', inside=True, etc='/etc',
+                 sysnet='/sys/class/net'):
         self.sysmod, self.net, self.run = sysmod, net, run
+        self.etc, self.sysnet = etc, sysnet
         # Only inside the host's mount namespace may the simulator mount (read-only parameter files).
         self.inside = inside
 

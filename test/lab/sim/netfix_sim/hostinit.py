@@ -3,7 +3,7 @@ import os
 import stat
 import time
 
-from . import distro
+from . import distro, libvirt
 from .host import Host, Roots, write_file
 from .kernel import Kernel
 
@@ -11,7 +11,8 @@ from .kernel import Kernel
 def create(hostdir, name, kernel, init):
     flavour = distro.pick(kernel, init)
     etc = hostdir + '/etc'
-    for sub in ('etc', 'etc-work', 'var', 'var-work', 'run/sshd', 'run/netfix-sim/units', 'sys-module', 'proc-sys-net'):
+    for sub in ('etc', 'etc-work', 'var', 'var-work', 'run/sshd', 'run/netfix-sim/units', 'sys-module', 'proc-sys-net',
+                'sys-class-net'):
         os.makedirs(hostdir + '/' + sub, exist_ok=True)
     os.chmod(hostdir + '/run/sshd', 0o755)  # sshd's privilege separation directory
     for rel, entry in sorted(distro.layout(flavour, init).items()):
@@ -25,9 +26,11 @@ def create(hostdir, name, kernel, init):
     state = hostdir + '/run/netfix-sim'
     write_file(state + '/host.conf', 'name=%s\nkernel=%s\ninit=%s\ndistro=%s\n' % (name, kernel, init, flavour))
     write_file(state + '/boot-id', os.urandom(8).hex() + '\n')
-    roots = Roots(sysmod=hostdir + '/sys-module', net=hostdir + '/proc-sys-net', run=hostdir + '/run', inside=False)
+    roots = Roots(sysmod=hostdir + '/sys-module', net=hostdir + '/proc-sys-net', run=hostdir + '/run', inside=False,
+                  etc=etc, sysnet=hostdir + '/sys-class-net')
     host = Host(roots)
     Kernel(host).reset()
+    libvirt.install(host)
     started = ['libvirtd.service']
     if init == 'systemd':
         started += ['systemd-modules-load.service', 'systemd-sysctl.service']

@@ -18,6 +18,7 @@ def _tool(name):
         'journalctl': ('journal_cli', 'main'),
         'service': ('service_cli', 'main'),
         'uname': ('uname_cli', 'main'),
+        'virsh': ('virsh_cli', 'main'),
         'systemd-sysctl': ('boot_steps', 'systemd_sysctl_main'),
         'systemd-modules-load': ('boot_steps', 'systemd_modules_load_main'),
         'reboot': ('boot', 'command'),
@@ -29,6 +30,14 @@ def _tool(name):
 
 
 def main():
+    ready = os.environ.pop('NETFIX_SIM_READY_FD', None)
+    if ready:
+        # started by libvirt's blocked firewall child: show as the real command line, then let
+        # the starter (who holds the host lock this tool will wait for) go on
+        from .mounts import set_cmdline
+
+        set_cmdline(sys.argv)
+        os.close(int(ready))
     name = os.path.basename(sys.argv[0])
     entry = _tool(name)
     if entry is None:

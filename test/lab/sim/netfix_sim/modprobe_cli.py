@@ -57,6 +57,7 @@ def wait_while_hanging(host, attempt):
     from . import boot, mounts
 
     mounts.set_comm('modprobe')
+    mounts.set_cmdline(sys.argv)  # `/sbin/modprobe -q -- iptable_nat`, not python3 -S ...
     booted = boot.boot_id(host)
     while True:
         time.sleep(0.25)

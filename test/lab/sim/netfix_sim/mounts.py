@@ -66,3 +66,22 @@ def prctl(option, arg):
 def set_comm(name):
     """What ps/pgrep show as the command name (the simulator runs as python3)."""
     _libc.prctl(PR_SET_NAME, ctypes.c_char_p(_b(name)[:15]), 0, 0, 0)
+
+
+def set_cmdline(args):
+    """What `ps -o args` and /proc/<pid>/cmdline show: overwrite this process's own argv area (as
+    setproctitle does) so a simulated tool shows as `/sbin/modprobe -q -- iptable_nat`, not as
+    `/usr/bin/python3 -S /sbin/modprobe ...`. The area cannot grow: a longer text is cut; the rest
+    is NUL-filled (ps and `tr '\\0' ' '` readers see trailing blanks at most). Best effort."""
+    try:
+        with open('/proc/self/stat') as f:
+            rest = f.read().rsplit(')', 1)[1].split()
+        start, end = int(rest[45]), int(rest[46])  # fields 48 and 49: arg_start, arg_end
+        new = b'\0'.join(_b(a) for a in args) + b'\0'
+        size = end - start
+        new = new[:size - 1] + b'\0' if len(new) > size else new + b'\0' * (size - len(new))
+        with open('/proc/self/mem', 'r+b', buffering=0) as mem:
+            mem.seek(start)
+            mem.write(new)
+    except (OSError, ValueError, IndexError):
+        pass

@@ -2,7 +2,7 @@
 service(8); on sysvinit hosts it runs the init scripts that matter here."""
 import sys
 
-from . import boot_steps, units
+from . import boot_steps, libvirt
 
 
 def main(host, argv):
@@ -30,13 +30,32 @@ def _sysv(host, name, action):
     if name != 'libvirtd':
         sys.stderr.write('%s: unrecognized service\n' % name)
         return 1
-    unit = 'libvirtd.service'
-    st = units.state(host, unit)[0]
+    return _libvirtd(host, action)
+
+
+def _libvirtd(host, action):
+    """/etc/init.d/libvirtd as Debian's and RHEL 6's scripts word it (LSB exit codes)."""
+    rhel = host.init == 'rhel6'
+    up = libvirt.running(host)
     if action == 'status':
-        sys.stdout.write('libvirtd is running.\n' if st == 'active' else 'libvirtd is stopped\n')
-        return 0 if st == 'active' else 3
-    if action in ('stop', 'restart'):
-        units.set_state(host, unit, 'inactive')
-    if action in ('start', 'restart'):
-        units.set_state(host, unit, 'active')
+        if up:
+            sys.stdout.write('libvirtd (pid  %d) is running...\n' % libvirt.main_pid(host) if rhel
+                             else 'libvirtd is running.\n')
+            return 0
+        sys.stdout.write('libvirtd is stopped\n' if rhel else 'libvirtd is not running ... failed!\n')
+        return 3
+    if action not in ('start', 'stop', 'restart', 'force-reload', 'reload', 'condrestart', 'try-restart'):
+        sys.stderr.write('Usage: /etc/init.d/libvirtd {start|stop|restart|reload|force-reload|status}\n')
+        return 2 if rhel else 1
+    if action in ('condrestart', 'try-restart') and not up:
+        return 0
+    if action in ('stop', 'restart', 'force-reload', 'reload', 'condrestart', 'try-restart'):
+        sys.stdout.write('Stopping libvirtd daemon: [  OK  ]\n' if rhel
+                         else 'Stopping libvirt management daemon: libvirtd.\n')
+        libvirt.sysv_stop(host)
+    if action != 'stop':
+        sys.stdout.write('Starting libvirtd daemon: [  OK  ]\n' if rhel
+                         else 'Starting libvirt management daemon: libvirtd.\n')
+        if not (action == 'start' and up):
+            libvirt.sysv_start(host)
     return 0

@@ -3,7 +3,7 @@ starting them does."""
 import os
 import time
 
-from . import boot_steps
+from . import boot_steps, libvirt
 
 WANTS = '/etc/systemd/system/multi-user.target.wants/'
 
@@ -59,9 +59,15 @@ def start(host, unit, at_boot=False):
         ok = boot_steps.systemd_sysctl(host, tag)
     else:
         ok = True
+        if unit == libvirt.UNIT:
+            libvirt.daemon_start(host)
     set_state(host, unit, 'active' if ok else 'failed')
     if ok:
         host.log('systemd', ('Finished %s - %s.' if UNITS[unit][2] else 'Started %s - %s.') % (unit, desc), unit, pid=1)
+        if unit == libvirt.UNIT:
+            # Started first: libvirtd tells systemd it is up before its network autostart is done
+            # (incident 3: "Started Virtualization daemon" while the iptables child hung).
+            libvirt.autostart_networks(host)
     else:
         host.log('systemd', '%s: Main process exited, code=exited, status=1/FAILURE' % unit, unit, pid=1)
         host.log('systemd', '%s: Failed with result \'exit-code\'.' % unit, unit, pid=1)
@@ -70,7 +76,14 @@ def start(host, unit, at_boot=False):
 
 
 def stop(host, unit):
-    if state(host, unit)[0] == 'active':
+    was_active = state(host, unit)[0] == 'active'
+    if was_active and not UNITS[unit][2]:
+        host.log('systemd', 'Stopping %s - %s...' % (unit, UNITS[unit][0]), unit, pid=1)
+    if unit == libvirt.UNIT:
+        libvirt.daemon_stop(host)
+    if was_active:
+        if not UNITS[unit][2]:
+            host.log('systemd', '%s: Deactivated successfully.' % unit, unit, pid=1)
         host.log('systemd', 'Stopped %s - %s.' % (unit, UNITS[unit][0]), unit, pid=1)
     set_state(host, unit, 'inactive')
 
