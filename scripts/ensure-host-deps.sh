@@ -12,6 +12,14 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 command -v sudo >/dev/null 2>&1 || need+=(sudo)
 [ -x /usr/bin/python3 ] || need+=(python3-minimal)
 command -v ps >/dev/null 2>&1 || need+=(procps)
+# Scheduled runs: the PostgreSQL history tests start a throwaway server; the unit tests check
+# timers with systemd-analyze (verify works on files: systemd need not be running).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The HTML report test drives Debian's Chromium (playwright-core never downloads a browser) and
+# the JUnit report is checked against an XSD with xmllint.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

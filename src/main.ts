@@ -1,7 +1,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { applyCommand } from './cli/apply.js';
+import { historyCommand } from './cli/history.js';
 import { inventoryCommand } from './cli/inventory.js';
+import { reportCommand } from './cli/report.js';
+import { scheduleCommand } from './cli/schedule.js';
 import { schemaCommand } from './cli/schema.js';
 import { validateCommand } from './cli/validate.js';
 import { exitCodes, formatInputProblem, InputError } from './errors.js';
@@ -29,6 +32,9 @@ async function main(): Promise<number> {
     .command(validateCommand(outcome))
     .command(inventoryCommand(outcome))
     .command(schemaCommand(outcome))
+    .command(reportCommand(outcome))
+    .command(scheduleCommand(outcome))
+    .command(historyCommand(outcome))
     .completion('completion', 'print a bash/zsh completion script (eval "$(netfix completion)")')
     .demandCommand(1, 'name a command: apply, validate, inventory, schema')
     .strict()

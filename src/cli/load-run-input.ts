@@ -12,6 +12,8 @@ export interface RunInputArgs {
   playbooks: readonly string[];
   limit?: string | undefined;
   extraVars: readonly string[];
+  /** `--secret-vars`: variables whose values every output must hide. */
+  secretVars?: readonly string[] | undefined;
 }
 
 function expandHome(path: string): string {
@@ -37,6 +39,12 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
     ...(args.limit === undefined ? {} : { limit: args.limit }),
   });
   problems.push(...resolution.problems);
+  const secrets = secretValuesByHost(args.secretVars ?? [], resolution.tasksByHost, {
+    hostVars: (host) => inventory.hosts.get(host)?.vars ?? {},
+    playVars: new Map(playbooks.flatMap((playbook) => playbook.plays.map((play) => [play.id, play.vars]))),
+    extraVars: extra.vars,
+  });
+  problems.push(...secrets.problems);
   if (problems.length > 0) throw new InputError(sortProblems(problems));
 
   const work: HostWork[] = [];
@@ -54,6 +62,7 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
         notify: task.notify,
         timeoutSec: task.timeoutSec,
         source: `${task.source.file}:${task.source.line}:${task.source.col}`,
+        noLog: task.noLog,
       };
     };
     work.push({
@@ -73,7 +82,55 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
         tasks: play.tasks.map(toTask),
         handlers: play.handlers.map(toTask),
       })),
+      secretValues: secrets.byHost.get(hostName) ?? [],
     });
   }
   return work;
+}
+
+/**
+ * `--secret-vars`: the value each named variable has on each host, with the precedence of
+ * rendering (inventory, then play vars, then -e), to be hidden in every output.
+ */
+function secretValuesByHost(
+  names: readonly string[],
+  playsByHost: ReadonlyMap<string, readonly { playId: string }[]>,
+  vars: {
+    hostVars: (host: string) => Record<string, unknown>;
+    playVars: ReadonlyMap<string, Record<string, unknown>>;
+    extraVars: Record<string, string>;
+  },
+): { byHost: Map<string, string[]>; problems: InputProblem[] } {
+  const byHost = new Map<string, string[]>();
+  const defined = new Set<string>();
+  for (const [host, plays] of playsByHost) {
+    const values = new Set<string>();
+    for (const play of plays) {
+      const context = { ...vars.hostVars(host), ...vars.playVars.get(play.playId), ...vars.extraVars };
+      for (const name of names)
+        if (Object.hasOwn(context, name)) {
+          defined.add(name);
+          for (const value of scalarsIn(context[name])) values.add(value);
+        }
+    }
+    byHost.set(host, [...values]);
+  }
+  // A misspelt name would protect nothing while the operator believes it does.
+  const problems = names
+    .filter((name) => !defined.has(name) && playsByHost.size > 0)
+    .map((name) => ({
+      file: '--secret-vars',
+      line: 0,
+      col: 0,
+      field: '',
+      message: `'${name}' is not a variable of any selected host, play or -e`,
+    }));
+  return { byHost, problems };
+}
+
+/** Every scalar of a value as a template would print it: a mapping's or list's leaves too. */
+function scalarsIn(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value === 'object') return Object.values(value).flatMap(scalarsIn);
+  return [String(value)];
 }

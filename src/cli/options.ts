@@ -6,6 +6,14 @@ function toList(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** `--secret-vars a,b --secret-vars c` -> [a, b, c]. */
+function toNames(value: string | string[]): string[] {
+  return toList(value)
+    .flatMap((entry) => entry.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 export function withInventoryOptions<T>(yargs: Argv<T>) {
   return (
     yargs
@@ -29,8 +37,24 @@ export function withInventoryOptions<T>(yargs: Argv<T>) {
   );
 }
 
-export function withRunOptions<T>(yargs: Argv<T>) {
+/** How reports render: shared by `apply --report` and `netfix report`. */
+export function withReportOptions<T>(yargs: Argv<T>) {
   return yargs
+    .option('report-template', {
+      type: 'string',
+      coerce: toList,
+      default: [] as string[],
+      describe: 'handlebars template replacing the built-in one: NAME.html.hbs or NAME.md.hbs (repeatable)',
+    })
+    .option('fail-on-change', {
+      type: 'boolean',
+      default: false,
+      describe: 'in the JUnit report, a task that changed or would change is a failure',
+    });
+}
+
+export function withRunOptions<T>(yargs: Argv<T>) {
+  return withReportOptions(yargs)
     .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
     .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
     .option('forks', { type: 'number', describe: 'hosts at once (default: all selected, at most 500)' })
@@ -47,7 +71,19 @@ export function withRunOptions<T>(yargs: Argv<T>) {
       describe: 'record unknown host keys (changed keys are always refused)',
     })
     .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })
-    .option('report', { type: 'string', describe: 'write the run result as JSON to FILE.json' })
+    .option('report', {
+      type: 'string',
+      coerce: toList,
+      default: [] as string[],
+      describe:
+        'write a report; repeatable; the extension names the format: .json (run result), .jsonl (events, streamed), .md, .html, .xml (JUnit)',
+    })
+    .option('secret-vars', {
+      type: 'string',
+      coerce: toNames,
+      default: [] as string[],
+      describe: 'variables whose values never appear in any output or report (repeatable, or a,b)',
+    })
     .option('verbose', {
       alias: 'v',
       type: 'boolean',

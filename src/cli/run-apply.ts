@@ -1,14 +1,18 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type RunResult, runFleet } from '../engine/index.js';
-import { exitCodes } from '../errors.js';
+import { type HostWork, type RunResult, runFleet } from '../engine/index.js';
+import { exitCodes, InputError, type InputProblem } from '../errors.js';
 import {
+  createRedactor,
   groupedChangesLines,
+  groupedProblemsLines,
+  openJsonlReport,
   plainProgress,
+  prepareReportFiles,
+  type Redactor,
   recapLines,
-  taskLine,
   ttyProgress,
-  writeJsonReport,
+  writeReportFiles,
 } from '../report/index.js';
 import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
@@ -18,12 +22,56 @@ import { loadRunInput } from './load-run-input.js';
 const MAX_FORKS = 500;
 
 export async function runApply(argv: ApplyArgs): Promise<number> {
-  const hosts = await loadRunInput({
-    inventories: argv.inventory,
-    playbooks: argv.playbooks ?? [],
-    limit: argv.limit,
-    extraVars: argv['extra-vars'],
+  const reports = prepareReportFiles({
+    paths: argv.report,
+    templatePaths: argv['report-template'],
+    failOnChange: argv['fail-on-change'],
   });
+  const reportProblems: InputProblem[] = reports.problems.map(({ flag, message }) => ({
+    file: flag,
+    line: 0,
+    col: 0,
+    field: '',
+    message,
+  }));
+  let hosts: HostWork[];
+  try {
+    hosts = loadRunInput({
+      inventories: argv.inventory,
+      playbooks: argv.playbooks ?? [],
+      limit: argv.limit,
+      extraVars: argv['extra-vars'],
+      secretVars: argv['secret-vars'],
+    });
+  } catch (error) {
+    // One list of every input problem, the report flags' included.
+    if (error instanceof InputError) throw new InputError([...error.problems, ...reportProblems]);
+    throw error;
+  }
+  if (reportProblems.length > 0) throw new InputError(reportProblems);
+  const redactor = redactorFor(hosts);
+  const streams = reports.files
+    .filter((file) => file.format === 'jsonl')
+    .map((file) => {
+      try {
+        return openJsonlReport(file.path, {
+          netfixVersion,
+          mode: argv.check ? 'check' : 'apply',
+          hosts: hosts.length,
+        });
+      } catch (error) {
+        // Before any host is contacted: a stream that cannot be written is bad input.
+        throw new InputError([
+          {
+            file: '--report',
+            line: 0,
+            col: 0,
+            field: '',
+            message: `${file.path}: ${(error as Error).message}`,
+          },
+        ]);
+      }
+    });
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(
@@ -40,23 +88,28 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
   const tty = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) >= 40 && !argv.verbose;
   const progress = tty
     ? ttyProgress(hosts.length)
-    : plainProgress({ diff: argv.diff, verbose: argv.verbose, check: argv.check });
+    : plainProgress({ verbose: argv.verbose, check: argv.check });
   const connectOptions = {
     knownHostsFile: argv['known-hosts'] ?? join(homedir(), '.ssh', 'known_hosts'),
     acceptNewHostKeys: argv['accept-new-host-keys'],
     connectTimeoutMs: argv['connect-timeout'] * 1000,
     agentSocket: process.env.SSH_AUTH_SOCK,
   };
-  let result: RunResult;
+  let rawResult: RunResult;
   try {
-    result = await progress.wrap(() =>
+    rawResult = await progress.wrap(() =>
       runFleet(hosts, {
         check: argv.check,
         commandTimeoutMs: argv.timeout * 1000,
         forks: Math.min(argv.forks ?? hosts.length, MAX_FORKS),
         connect: (target) => connect(target, connectOptions),
         signal: abort.signal,
-        onEvent: (event) => progress.onEvent(event),
+        // Secrets leave here, before any view or report sees an event.
+        onEvent: (event) => {
+          const safe = redactor.event(event);
+          progress.onEvent(safe);
+          for (const stream of streams) stream.event(safe);
+        },
         netfixVersion,
       }),
     );
@@ -65,26 +118,30 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
     process.removeListener('SIGTERM', onSignal);
   }
 
-  const out: string[] = [];
-  if (tty) {
-    // The live view showed counts only: now the details of what changed or failed.
-    for (const host of result.hosts)
-      for (const task of host.tasks)
-        if (
-          task.status === 'changed' ||
-          task.status === 'failed' ||
-          (task.status === 'would_change' && !argv.check)
-        )
-          out.push(...taskLine(host.name, task, { diff: argv.diff }));
-  }
-  if (argv.check) out.push('', ...groupedChangesLines(result));
+  const result = redactor.result(rawResult);
+
+  // The live view showed counts, or lines as tasks finished: now the summary a person reads,
+  // hosts with the same problems or changes grouped.
+  const out: string[] = [...groupedProblemsLines(result)];
+  out.push('', ...groupedChangesLines(result, { diff: argv.diff }));
   out.push('', ...recapLines(result, { stats: argv.stats }));
   process.stdout.write(`${out.join('\n')}\n`);
-  if (argv.report) {
-    await writeJsonReport(argv.report, result);
-    process.stdout.write(`report written to ${argv.report}\n`);
-  }
+  for (const stream of streams) stream.end(result);
+  const failures = await writeReportFiles(reports.files, result);
+  for (const file of reports.files)
+    if (!failures.some((failure) => failure.startsWith(`${file.path}: `)))
+      process.stdout.write(`report written to ${file.path}\n`);
+  for (const failure of failures) process.stderr.write(`netfix: report not written: ${failure}\n`);
   return exitCodeFor(result);
+}
+
+/** Hides the values of --secret-vars everywhere, and what no_log tasks found and changed. */
+function redactorFor(hosts: readonly HostWork[]): Redactor {
+  const noLogSources = new Set<string>();
+  for (const host of hosts)
+    for (const play of host.plays)
+      for (const task of [...play.tasks, ...play.handlers]) if (task.noLog) noLogSources.add(task.source);
+  return createRedactor({ secrets: hosts.flatMap((host) => host.secretValues ?? []), noLogSources });
 }
 
 export function exitCodeFor(result: RunResult): number {

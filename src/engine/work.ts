@@ -13,6 +13,8 @@ export interface TaskWork {
   timeoutSec?: number | undefined;
   /** file:line:col, for reports. */
   source: string;
+  /** `no_log: true`: reports hide what the task found and changed (the engine does not read it). */
+  noLog?: boolean | undefined;
 }
 
 export interface PlayWork {
@@ -26,6 +28,8 @@ export interface HostWork {
   name: string;
   target: ConnectTarget;
   plays: PlayWork[];
+  /** Values of the variables named by --secret-vars on this host, to hide in every output (not read by the engine). */
+  secretValues?: string[] | undefined;
 }
 
 export type EngineEvent =

@@ -22,7 +22,6 @@ export const unsupportedTaskKeywords: ReadonlySet<string> = new Set([
   'local_action',
   'loop',
   'loop_control',
-  'no_log',
   'poll',
   'register',
   'rescue',

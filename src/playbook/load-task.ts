@@ -105,6 +105,7 @@ export function loadTask(
   }
   const notify = taskFieldsShape.notify.safeParse(raw.notify);
   const timeout = taskFieldsShape.timeout.safeParse(raw.timeout);
+  const noLog = taskFieldsShape.no_log.safeParse(raw.no_log);
 
   const moduleName = modules[0];
   if (moduleName === undefined) return undefined;
@@ -142,7 +143,14 @@ export function loadTask(
   }
 
   const paramsUsable = params.templates.length > 0 ? errors.length === 0 : staticParams !== undefined;
-  if (!name.success || templatedHandler || !notify.success || !timeout.success || !paramsUsable)
+  if (
+    !name.success ||
+    templatedHandler ||
+    !notify.success ||
+    !timeout.success ||
+    !noLog.success ||
+    !paramsUsable
+  )
     return undefined;
   const notifyList =
     notify.data === undefined ? [] : typeof notify.data === 'string' ? [notify.data] : notify.data;
@@ -155,6 +163,7 @@ export function loadTask(
     ...(staticParams ? { staticParams } : {}),
     notify: notifyList,
     ...(timeout.data === undefined ? {} : { timeoutSec: timeout.data }),
+    noLog: noLog.data ?? false,
     source: locate(source, yamlPath),
     field: fieldOf(yamlPath),
     yamlPath: [...yamlPath],

@@ -166,6 +166,7 @@ function resolveTask(
       params: params.value,
       notify: task.notify,
       ...(task.timeoutSec === undefined ? {} : { timeoutSec: task.timeoutSec }),
+      noLog: task.noLog,
     },
   };
 }

@@ -31,6 +31,12 @@ export const taskFieldsShape = {
     .positive('must be at least 1 second')
     .optional()
     .describe('Seconds this task may take on a host before it fails.'),
+  no_log: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .describe(
+      'Hide what this task would change or changed, its diffs, problem values and remote output in every output and report: only its name and status show.',
+    ),
 } as const;
 
 function playFieldsShape<Task extends z.ZodType>(task: Task) {

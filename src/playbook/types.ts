@@ -22,6 +22,8 @@ export interface TaskSpec {
   staticParams?: { value: unknown };
   notify: string[];
   timeoutSec?: number;
+  /** `no_log: true`: reports show the task's name and status, nothing it found or changed. */
+  noLog: boolean;
   source: SourcePosition;
   /** `plays[0].tasks[1]`, and the path of the task in its YAML file. */
   field: string;
@@ -65,6 +67,7 @@ export interface ResolvedTask extends TaskOutline {
   params: unknown;
   notify: string[];
   timeoutSec?: number;
+  noLog: boolean;
 }
 
 export interface ResolvedPlay {

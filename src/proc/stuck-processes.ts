@@ -48,10 +48,21 @@ export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
   return 0
 }`);
 
-/** Probe lines: the scan's output as the command record `recordName`. */
+/**
+ * Probe lines: the scan's output as the command record `recordName`, and a second scan a second
+ * later as `<recordName>-again`. Processes pass through D for a moment all the time (disk I/O, a
+ * module load that is about to finish): only one found in both scans is stuck.
+ */
 export function stuckProcessProbe(recordName: string): Sh {
   return sh`${stuckScanFunction}
-nf_cmd ${recordName} nf_stuck_scan`;
+nf_cmd ${recordName} nf_stuck_scan
+if [ -n "$(nf_stuck_scan)" ]; then sleep 1; nf_cmd ${`${recordName}-again`} nf_stuck_scan; fi`;
+}
+
+/** The processes stuck in both scans of stuckProcessProbe (same pid, still in D). */
+export function stuckInBoth(first: string, again: string | undefined): StuckProcess[] {
+  const later = new Set(parseStuckProcesses(again ?? '').map((process) => process.pid));
+  return parseStuckProcesses(first).filter((process) => later.has(process.pid));
 }
 
 /** The fields of /proc/<pid>/stat that matter here. */

@@ -8,8 +8,11 @@ export interface Progress {
   wrap(run: () => Promise<RunResult>): Promise<RunResult>;
 }
 
-/** Plain lines as tasks finish: for CI, cron and pipes. Failures go to stderr. */
-export function plainProgress(options: { diff: boolean; verbose: boolean; check: boolean }): Progress {
+/**
+ * Plain lines as tasks finish: for CI, cron and pipes. Failures go to stderr. Diffs wait for the
+ * grouped summary at the end, where 500 identical ones read as one.
+ */
+export function plainProgress(options: { verbose: boolean; check: boolean }): Progress {
   return {
     onEvent(event) {
       if (event.type === 'task-done') {
@@ -20,7 +23,7 @@ export function plainProgress(options: { diff: boolean; verbose: boolean; check:
         if (quiet && !options.verbose) return;
         if (event.task.status === 'skipped') return;
         const stream = event.task.status === 'failed' ? process.stderr : process.stdout;
-        stream.write(`${taskLine(event.host, event.task, options).join('\n')}\n`);
+        stream.write(`${taskLine(event.host, event.task, { diff: false }).join('\n')}\n`);
       } else if (event.type === 'host-done' && event.result.status === 'unreachable') {
         process.stderr.write(`[${event.host}] unreachable: ${event.result.error ?? ''}\n`);
       } else if (event.type === 'host-done' && options.verbose) {

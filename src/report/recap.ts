@@ -1,4 +1,12 @@
 import type { HostResult, RunResult, TaskResult } from '../engine/index.js';
+import {
+  changeCount,
+  changeGroups,
+  failureGroups,
+  hostListText,
+  plural,
+  warningGroups,
+} from './host-groups.js';
 
 // Text a person reads at the end of a run. Pure: returns lines, the caller prints them.
 
@@ -92,43 +100,80 @@ function indent(text: string, spaces: number): string {
 
 /**
  * What changed (or, in check mode, would change), hosts with identical changes grouped so that
- * 500 hosts with the same drift read as one entry.
+ * 500 hosts with the same drift read as one entry. Diffs are always shown in check mode (they
+ * are what a review reads), after an apply only with --diff.
  */
-export function groupedChangesLines(result: RunResult): string[] {
-  const statuses: TaskResult['status'][] =
-    result.mode === 'check' ? ['would_change', 'may_change'] : ['changed'];
-  const groups = new Map<string, { hosts: string[]; tasks: TaskResult[] }>();
-  for (const host of result.hosts) {
-    const pending = host.tasks.filter((task) => statuses.includes(task.status));
-    if (pending.length === 0) continue;
-    const key = JSON.stringify(pending.map((task) => [task.name, task.changes]));
-    const group = groups.get(key) ?? { hosts: [], tasks: pending };
-    group.hosts.push(host.name);
-    groups.set(key, group);
-  }
-  if (groups.size === 0) return [];
-  const lines = [result.mode === 'check' ? 'CHANGES THAT WOULD BE MADE' : 'CHANGES MADE'];
-  for (const group of groups.values()) {
-    const count = group.tasks.reduce((sum, task) => sum + task.changes.length, 0);
-    const names =
-      group.hosts.length > 8 ? `${group.hosts.slice(0, 8).join(', ')}, …` : group.hosts.join(', ');
+export function groupedChangesLines(result: RunResult, options: { diff: boolean }): string[] {
+  const groups = changeGroups(result);
+  if (groups.length === 0) return [];
+  const check = result.mode === 'check';
+  const showDiffs = check || options.diff;
+  const lines = [
+    `${check ? 'CHANGES THAT WOULD BE MADE' : 'CHANGES MADE'}: ${plural(
+      groups.reduce((sum, group) => sum + group.hosts.length, 0),
+      'host',
+    )} in ${plural(groups.length, 'group')} of identical changes`,
+  ];
+  for (const group of groups) {
+    const count = changeCount(group.tasks);
+    const uncertain = group.tasks.filter((task) => task.status === 'may_change').length;
     lines.push(
-      `${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'} (${names}): ${count} change${count === 1 ? '' : 's'}`,
+      '',
+      `${plural(group.hosts.length, 'host')} (${hostListText(group.hosts)}): ${plural(count, 'change')}${group.hosts.length > 1 ? ' each' : ''}${uncertain ? `, and ${plural(uncertain, 'task')} that may change` : ''}`,
     );
     for (const task of group.tasks) {
       lines.push(
         `  task "${task.name}" (${task.source})${task.status === 'may_change' ? ' may change:' : ''}`,
       );
-      // The reason, and what the host says now; the rest is in the JSON report.
+      // The reason, and what the host says now; the rest is in the reports.
       if (task.status === 'may_change')
         for (const problem of task.problems.slice(0, 2)) lines.push(`    ? ${problem.message}`);
       for (const change of task.changes) {
-        lines.push(`    ${result.mode === 'check' ? '~' : '*'} ${change.summary}`);
+        lines.push(`    ${check ? '~' : '*'} ${change.summary}`);
         if (change.runtime)
           lines.push(
             `      ${change.runtime.key}: ${change.runtime.before ?? '(none)'} -> ${change.runtime.after}`,
           );
-        if (change.file) lines.push(indent(change.file.diff.trimEnd(), 6));
+        if (change.file && showDiffs) lines.push(indent(change.file.diff.trimEnd(), 6));
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * Failures and warnings at the end of a run, grouped like the changes: 500 hosts refusing the
+ * same line read as one entry, with the expected vs actual and remote output it showed.
+ */
+export function groupedProblemsLines(result: RunResult): string[] {
+  const lines: string[] = [];
+  const sections = [
+    { title: 'FAILURES', groups: failureGroups(result) },
+    { title: 'WARNINGS', groups: warningGroups(result) },
+  ];
+  for (const { title, groups } of sections) {
+    if (groups.length === 0) continue;
+    lines.push('', title);
+    for (const group of groups) {
+      const hosts = `${plural(group.hosts.length, 'host')} (${hostListText(group.hosts)})`;
+      if (group.hostError) {
+        lines.push(`${hosts}: ${group.hostError}`);
+        continue;
+      }
+      lines.push(`${hosts}:`);
+      for (const task of group.tasks) {
+        lines.push(`  task "${task.name}" (${task.source})${task.status === 'failed' ? ' failed' : ''}:`);
+        for (const problem of task.problems) {
+          if (title === 'WARNINGS' && problem.severity !== 'warning') continue;
+          lines.push(`    ${problem.severity}: ${problem.message}`);
+          if (problem.expected !== undefined || problem.actual !== undefined)
+            lines.push(
+              `      expected: ${problem.expected ?? '-'}`,
+              `      actual:   ${problem.actual ?? '-'}`,
+            );
+        }
+        if (task.status === 'failed' && task.output)
+          lines.push('    remote output:', indent(task.output.trimEnd(), 6));
       }
     }
   }

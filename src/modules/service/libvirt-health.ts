@@ -1,8 +1,8 @@
 import {
   describeStuckProcess,
   isDescendantOf,
-  parseStuckProcesses,
   type StuckProcess,
+  stuckInBoth,
   stuckProcessProbe,
   waitsOnModuleLoad,
 } from '../../proc/stuck-processes.js';
@@ -82,7 +82,10 @@ export function parseLibvirtHealth(records: ProbeRecords): LibvirtHealth {
   return {
     defaultNetwork: netInfo ? parseNetInfo(netInfo.exitCode, netInfo.output) : null,
     bridges,
-    stuck: parseStuckProcesses(records.commands.get('stuck')?.output ?? ''),
+    stuck: stuckInBoth(
+      records.commands.get('stuck')?.output ?? '',
+      records.commands.get('stuck-again')?.output,
+    ),
   };
 }
 

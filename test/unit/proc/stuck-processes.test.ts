@@ -12,6 +12,7 @@ import {
   parseProcStat,
   parseStuckProcesses,
   stackFunction,
+  stuckInBoth,
   stuckScanFunction,
   waitsOnModuleLoad,
 } from '../../../src/proc/stuck-processes.js';
@@ -169,5 +170,17 @@ describe('nf_stuck_scan over a fake /proc', () => {
       ],
     );
     assert.match(describeStuckProcess(group[0]!), /is sleeping \(state S\), waiting in do_select/);
+  });
+});
+
+describe('stuckInBoth', () => {
+  const scan = (pid: number) =>
+    `proc ${pid} (modprobe) D 2 0 0 0\ncmdline /sbin/modprobe -q -- iptable_nat\nnostack\n`;
+  it('keeps only a process found in D by both scans: a moment in D is not stuck', () => {
+    assert.deepEqual(
+      stuckInBoth(scan(10) + scan(11), scan(11)).map((process) => process.pid),
+      [11],
+    );
+    assert.deepEqual(stuckInBoth(scan(10), undefined), []);
   });
 });
