@@ -1,6 +1,7 @@
 // The README's first command: a 3-host lab with incident 1 seeded, then netfix as an operator
 // would run it, then a reboot that proves the fix holds. Everything it starts, it stops.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { type Lab, seedIncident1, startLab } from '../test/lab/index.js';
 
 const playbook = 'playbooks/bridge-netfilter.yml';
@@ -16,8 +17,9 @@ function netfix(lab: Lab, ...args: string[]): number {
     `$ ${shown.replace(lab.inventoryPath, 'lab/inventory.yml').replace(lab.knownHostsPath, 'lab/known_hosts')}\n`,
   );
   const run = spawnSync(process.execPath, ['bin/netfix.js', ...args], {
+    // The demo's run history lives and dies with the lab.
     stdio: 'inherit',
-    env: { ...process.env, SSH_AUTH_SOCK: '' },
+    env: { ...process.env, SSH_AUTH_SOCK: '', NETFIX_STATE_DIR: join(lab.dir, 'state') },
   });
   process.stdout.write(`(exit ${run.status})\n`);
   return run.status ?? -1;

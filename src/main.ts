@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     .command(scheduleCommand(outcome))
     .command(historyCommand(outcome))
     .completion('completion', 'print a bash/zsh completion script (eval "$(netfix completion)")')
-    .demandCommand(1, 'name a command: apply, validate, inventory, schema')
+    .demandCommand(1, 'name a command: apply, validate, inventory, report, schedule, history, schema')
     .strict()
     .epilog(exitCodeHelp)
     .version(netfixVersion)

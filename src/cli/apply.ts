@@ -1,9 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Outcome } from '../main.js';
 import { withInventoryOptions, withRunOptions } from './options.js';
+import { withHistoryOptions, withShardOption, withStateDirOption } from './schedule-options.js';
 
 const builder = (yargs: Argv) =>
-  withRunOptions(withInventoryOptions(yargs))
+  withShardOption(withHistoryOptions(withStateDirOption(withRunOptions(withInventoryOptions(yargs)))))
     .positional('playbooks', { type: 'string', array: true, describe: 'playbook files, run in order' })
     .example('$0 apply -i inventory.yml playbooks/bridge-netfilter.yml', 'fix, verify, recap')
     .example(

@@ -1,7 +1,8 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type HostWork, type RunResult, runFleet } from '../engine/index.js';
 import { exitCodes, InputError, type InputProblem } from '../errors.js';
+import { historyLocation, recordRunHistory } from '../history/index.js';
 import {
   createRedactor,
   groupedChangesLines,
@@ -14,10 +15,13 @@ import {
   ttyProgress,
   writeReportFiles,
 } from '../report/index.js';
+import { formatShard, selectShard } from '../schedule/index.js';
+import { statePaths } from '../schedule/state-dir.js';
 import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
 import { loadRunInput } from './load-run-input.js';
+import { abortOnSignals, connectOptionsFor } from './run-pipeline.js';
 
 const MAX_FORKS = 500;
 
@@ -36,13 +40,14 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
   }));
   let hosts: HostWork[];
   try {
-    hosts = loadRunInput({
+    const all = loadRunInput({
       inventories: argv.inventory,
       playbooks: argv.playbooks ?? [],
       limit: argv.limit,
       extraVars: argv['extra-vars'],
       secretVars: argv['secret-vars'],
     });
+    hosts = argv.shard ? selectShard(all, argv.shard) : all;
   } catch (error) {
     // One list of every input problem, the report flags' included.
     if (error instanceof InputError) throw new InputError([...error.problems, ...reportProblems]);
@@ -72,29 +77,18 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
         ]);
       }
     });
-  const abort = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(
-      `\nnetfix: ${signal}: starting no new work; running commands finish or time out (${signal} again to quit at once)\n`,
-    );
-    abort.abort();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const abort = abortOnSignals();
 
   // A pty without a size (script(1), some CI runners) would make listr2 wrap every character.
   const tty = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) >= 40 && !argv.verbose;
   const progress = tty
     ? ttyProgress(hosts.length)
     : plainProgress({ verbose: argv.verbose, check: argv.check });
-  const connectOptions = {
-    knownHostsFile: argv['known-hosts'] ?? join(homedir(), '.ssh', 'known_hosts'),
+  const connectOptions = connectOptionsFor({
+    knownHosts: argv['known-hosts'],
     acceptNewHostKeys: argv['accept-new-host-keys'],
-    connectTimeoutMs: argv['connect-timeout'] * 1000,
-    agentSocket: process.env.SSH_AUTH_SOCK,
-  };
+    connectTimeoutSec: argv['connect-timeout'],
+  });
   let rawResult: RunResult;
   try {
     rawResult = await progress.wrap(() =>
@@ -114,8 +108,7 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
       }),
     );
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    abort.dispose();
   }
 
   const result = redactor.result(rawResult);
@@ -132,7 +125,35 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
     if (!failures.some((failure) => failure.startsWith(`${file.path}: `)))
       process.stdout.write(`report written to ${file.path}\n`);
   for (const failure of failures) process.stderr.write(`netfix: report not written: ${failure}\n`);
+  await recordHistory(argv, result);
   return exitCodeFor(result);
+}
+
+/**
+ * Every run goes to the history unless --no-history: after the reports, so that a corrupt or
+ * locked database never costs the run's result; a failure is said, and changes no exit code.
+ */
+async function recordHistory(argv: ApplyArgs, result: RunResult): Promise<void> {
+  const location = historyLocation({
+    history: argv.history === false ? undefined : argv.history,
+    noHistory: argv.history === false,
+    defaultSqlitePath: statePaths(argv['state-dir']).history,
+  });
+  const runId = randomUUID();
+  const jsonReport = (argv.report ?? []).find((path) => path.endsWith('.json'));
+  const recorded = await recordRunHistory(result, {
+    location,
+    runId,
+    schedule: undefined,
+    shard: argv.shard ? formatShard(argv.shard) : undefined,
+    runner: `${hostname()}:${process.pid}`,
+    reportPath: jsonReport,
+  });
+  if (recorded.recorded) process.stdout.write(`history: run ${runId} recorded in ${recorded.location}\n`);
+  else if (!recorded.skipped)
+    process.stderr.write(
+      `netfix: history: could not record run ${runId} in ${recorded.location}: ${recorded.error}\n`,
+    );
 }
 
 /** Hides the values of --secret-vars everywhere, and what no_log tasks found and changed. */

@@ -1,12 +1,20 @@
 // Runs the real netfix binary (bin/netfix.js over dist/) as a user would, against lab hosts.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/engine/index.js';
 import type { Lab } from '../lab/index.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
+
+// Every apply records its run in the history under the state dir: a test file's runs go to a
+// directory of its own, never to the machine's /var/lib/netfix, and it is removed at exit.
+if (!process.env.NETFIX_STATE_DIR) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'netfix-e2e-state-'));
+  process.env.NETFIX_STATE_DIR = stateDir;
+  process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
+}
 export const netfixBin = join(repoRoot, 'bin', 'netfix.js');
 
 export interface NetfixRun {
