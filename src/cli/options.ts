@@ -53,10 +53,9 @@ export function withReportOptions<T>(yargs: Argv<T>) {
     });
 }
 
-export function withRunOptions<T>(yargs: Argv<T>) {
-  return withReportOptions(yargs)
-    .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
-    .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
+/** How hosts are reached: `apply` and the runs a schedule keeps take the same. */
+export function withConnectionOptions<T>(yargs: Argv<T>) {
+  return yargs
     .option('forks', { type: 'number', describe: 'hosts at once (default: all selected, at most 500)' })
     .option('timeout', { type: 'number', default: 60, describe: 'seconds per remote command' })
     .option('connect-timeout', {
@@ -69,7 +68,13 @@ export function withRunOptions<T>(yargs: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'record unknown host keys (changed keys are always refused)',
-    })
+    });
+}
+
+export function withRunOptions<T>(yargs: Argv<T>) {
+  return withConnectionOptions(withReportOptions(yargs))
+    .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
+    .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
     .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })
     .option('report', {
       type: 'string',

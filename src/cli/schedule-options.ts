@@ -46,21 +46,3 @@ export function withStateDirOption<T>(yargs: Argv<T>) {
     describe: 'schedules, locks, reports and the default SQLite history',
   });
 }
-
-/** The connection settings a schedule keeps for its runs (as `apply` takes them). */
-export function withScheduleRunOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('forks', { type: 'number', describe: 'hosts at once (default: all selected, at most 500)' })
-    .option('timeout', { type: 'number', default: 60, describe: 'seconds per remote command' })
-    .option('connect-timeout', {
-      type: 'number',
-      default: 10,
-      describe: 'seconds to connect and authenticate',
-    })
-    .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
-    .option('accept-new-host-keys', {
-      type: 'boolean',
-      default: false,
-      describe: 'record unknown host keys (changed keys are always refused)',
-    });
-}

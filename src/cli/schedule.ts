@@ -1,17 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Outcome } from '../main.js';
-import { withInventoryOptions } from './options.js';
-import {
-  withHistoryOptions,
-  withScheduleRunOptions,
-  withShardOption,
-  withStateDirOption,
-} from './schedule-options.js';
+import { withConnectionOptions, withInventoryOptions } from './options.js';
+import { withHistoryOptions, withShardOption, withStateDirOption } from './schedule-options.js';
 
 // `netfix schedule add|list|remove|run|export`: each subcommand lazily imports its function.
 
 const addBuilder = (yargs: Argv) =>
-  withScheduleRunOptions(withStateDirOption(withShardOption(withHistoryOptions(withInventoryOptions(yargs)))))
+  withConnectionOptions(withStateDirOption(withShardOption(withHistoryOptions(withInventoryOptions(yargs)))))
     .positional('name', {
       type: 'string',
       demandOption: true,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Lab, seedIncident1, startLab } from '../lab/index.js';
-import { labFlags, netfixBin, readReport, runNetfix, scratchDir } from './netfix-cli.js';
+import { labFlags, netfixBin, readReport, runNetfix, scratchDir, waitForHostProcess } from './netfix-cli.js';
 
 const playbook = new URL('../../playbooks/bridge-netfilter.yml', import.meta.url).pathname;
 
@@ -32,12 +32,7 @@ describe('sshd killed during a task', () => {
       },
     );
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (let attempt = 0; ; attempt++) {
-      const ps = await lab.sh('hv001', 'ps -eo args | grep -c "[m]odprobe br_netfilter"');
-      if (Number(ps.stdout.trim()) > 0) break;
-      assert.ok(attempt < 100, 'modprobe never started on hv001');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForHostProcess(lab, 'hv001', 'modprobe br_netfilter');
     await lab.stopHost('hv001');
     assert.equal(await closed, 2);
     const result = await readReport(report);

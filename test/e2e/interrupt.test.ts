@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Lab, seedIncident1, startLab } from '../lab/index.js';
-import { netfixBin, readReport, scratchDir } from './netfix-cli.js';
+import { netfixBin, readReport, scratchDir, waitForHostProcess } from './netfix-cli.js';
 
 const playbook = new URL('../../playbooks/bridge-netfilter.yml', import.meta.url).pathname;
 
@@ -51,15 +51,7 @@ describe('interrupting a run', () => {
       output += chunk.toString();
     });
     // hv001 is first and its modprobe hangs: interrupt while that command runs.
-    const hvStuck = async () => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const ps = await lab.sh('hv001', 'ps -eo args | grep -c "[m]odprobe br_netfilter"');
-        if (Number(ps.stdout.trim()) > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`modprobe never started on hv001:\n${output}`);
-    };
-    await hvStuck();
+    await waitForHostProcess(lab, 'hv001', 'modprobe br_netfilter');
     child.kill('SIGINT');
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(exitCode, 130, output);

@@ -72,3 +72,23 @@ export async function labValue(lab: Lab, host: string, path: string): Promise<st
   const result = await lab.sh(host, `cat ${path} 2>&1`);
   return result.stdout.trim();
 }
+
+/**
+ * Waits until a process whose command line contains `text` runs inside that lab host. The lab has
+ * no pid namespace, so `ps` shows every lab on the machine: a process counts only when it shares
+ * the host's mount namespace.
+ */
+export async function waitForHostProcess(lab: Lab, host: string, text: string): Promise<void> {
+  const script = `me=$(readlink /proc/$$/ns/mnt)
+for p in /proc/[0-9]*; do
+  [ "$p" = "/proc/$$" ] && continue  # this script holds the text too
+  [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$me" ] || continue
+  case "$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)" in *"$1"*) echo found; exit 0;; esac
+done`;
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const found = await lab.sh(host, `set -- '${text.replaceAll("'", `'\\''`)}'\n${script}`);
+    if (found.stdout.includes('found')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no process with "${text}" started on ${host}`);
+}
