@@ -38,8 +38,8 @@ export interface ExecHost {
 
 /** After a timeout the channel's slot is kept until sshd confirms the close, but not longer than this. */
 const closeGraceMs = 2000;
-/** How long a timeout waits for the remote leftovers to be killed before it is reported anyway. */
-const killWaitMs = 3000;
+/** How long a timeout waits for the leftovers to be described and killed before it is reported anyway (generous: a loaded host answers slowly, and the report is worth the wait). */
+const killWaitMs = 10_000;
 
 interface RunOutcome {
   stdout: string;
