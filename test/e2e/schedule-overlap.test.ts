@@ -78,7 +78,8 @@ describe('schedule: overlapping runs', () => {
     const child = spawn(process.execPath, [netfixBin, 'schedule', 'run', 'slow', '--state-dir', state], {
       stdio: 'ignore',
     });
-    for (let i = 0; i < 100 && !existsSync(lockFile); i++) await sleep(50);
+    // Bounded, and generous: a loaded machine takes seconds to start node and load netfix.
+    for (let i = 0; i < 600 && !existsSync(lockFile); i++) await sleep(50);
     assert.ok(existsSync(lockFile), 'the run never took its lock');
     assert.equal(JSON.parse(readFileSync(lockFile, 'utf8')).pid, child.pid);
     const exited = new Promise((resolve) => child.on('exit', resolve));
