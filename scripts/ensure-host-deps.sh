@@ -12,6 +12,11 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 command -v sudo >/dev/null 2>&1 || need+=(sudo)
 [ -x /usr/bin/python3 ] || need+=(python3-minimal)
 command -v ps >/dev/null 2>&1 || need+=(procps)
+# The lab's hung modprobe is a small C program compiled at lab start (test/lab/d-state.ts); the
+# lab's own tests compare the simulator's modinfo with this machine's kmod.
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+[ -e /usr/include/stdlib.h ] || need+=(libc6-dev)
+command -v modinfo >/dev/null 2>&1 || [ -x /usr/sbin/modinfo ] || need+=(kmod)
 # Scheduled runs: the PostgreSQL history tests start a throwaway server; the unit tests check
 # timers with systemd-analyze (verify works on files: systemd need not be running).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)

@@ -73,7 +73,7 @@ describe('faults stay with their host', () => {
     // The stuck process, read on a second channel before the kill: pid, command, state, stack.
     assert.match(
       hungText,
-      /left running:\n {2}pid \d+ `[^`]*modprobe br_netfilter`.* is sleeping \(state S\).*kernel stack: /,
+      /left running:\n {2}pid \d+ `[^`]*modprobe br_netfilter`.* is stuck in D state.*kernel stack: /,
     );
 
     for (const name of ['hv004', 'hv005', 'hv006']) {

@@ -389,7 +389,21 @@ describe('lab', () => {
     await lab.hangModprobe('hv008');
     assert.equal((await lab.sh('hv008', 'timeout 1 modprobe tun')).exitCode, 124);
     const hung = lab.sh('hv008', 'modprobe tun');
-    await new Promise((r) => setTimeout(r, 300));
+    // A real D state, with the kernel's own wchan and stack (a vfork that never completes), not
+    // a sleeping simulator: what netfix's stuck-process scan reads on a real host.
+    const proc = `me=$(readlink /proc/self/ns/mnt)
+for p in $(pgrep -x modprobe); do
+  [ "$(readlink /proc/$p/ns/mnt 2>/dev/null)" = "$me" ] || continue
+  tr '\\0' ' ' < /proc/$p/cmdline; echo; grep '^State:' /proc/$p/status; cat /proc/$p/wchan; echo; cat /proc/$p/stack
+done`;
+    let seen = '';
+    await waitFor('a modprobe in D state', async () => {
+      seen = await run(lab, 'hv008', proc);
+      return /State:\s+D/.test(seen);
+    });
+    assert.match(seen, /^\/usr\/sbin\/modprobe tun \n/);
+    assert.match(seen, /\nkernel_clone\n/);
+    assert.match(seen, /\] __do_sys_vfork\+/);
     await lab.reboot(['hv008']);
     assert.equal((await hung).exitCode, 143, 'the loader of the previous boot is gone');
     await lab.releaseModprobe('hv008');

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
+import { installDStateModprobe } from './d-state.js';
 import { LabDaemon } from './daemon.js';
 import { trackLab, untrackLab } from './exit-hooks.js';
 import { fingerprint, generateEd25519, keyType, knownHostsName } from './keys.js';
@@ -40,6 +41,7 @@ async function buildLab(slot: Slot, options: LabOptions): Promise<Lab> {
   mkdirSync(path.join(dir, 'hosts'), { recursive: true, mode: 0o700 });
   // The simulator runs from the lab's copy: its __pycache__ lands there, not in the repository.
   cpSync(SIM_DIR, path.join(dir, 'sim'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  installDStateModprobe(path.join(dir, 'sim'));
 
   const client = generateEd25519('netfix-lab');
   const privateKeyPath = path.join(dir, 'id_ed25519');

@@ -13,8 +13,8 @@ modprobe.d counts exactly as for modprobe. When a load fails (install ... /bin/f
 fails and libvirtd stays active. When it hangs (legacy kernel with nf_conntrack_ipv4 blacklisted,
 or lab.hangModprobe) libvirtd is active, its bridge exists but is down, and a child
 `/usr/sbin/iptables -w --table filter --insert FORWARD ...` waits on `/sbin/modprobe -q --
-iptable_nat` (asleep: D state cannot be made) until the cause goes; then the start completes and
-the network comes up, as libvirt's would once its iptables call returned.
+iptable_nat` (asleep in S; in D when the cause is lab.hangModprobe) until the cause goes; then the
+start completes and the network comes up, as libvirt's would once its iptables call returned.
 
 No libvirtd process runs: a thousand idle daemons would cost the benchmark gigabytes.
 """

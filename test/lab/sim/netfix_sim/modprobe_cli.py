@@ -1,5 +1,6 @@
 """modprobe, with kmod 30's options, messages and exit codes (kmod 20's version string on the
 legacy profile)."""
+import os
 import sys
 import time
 
@@ -53,12 +54,19 @@ def _parse(argv):
 
 def wait_while_hanging(host, attempt):
     """A load that cannot finish waits here, as modprobe sat in D state in incident 3: it
-    finishes by itself once the cause is gone (the blacklist line removed, the fault knob off)."""
+    finishes by itself once the cause is gone (the blacklist line removed, the fault knob off).
+    With the fault knob on, this process becomes a real modprobe in D state (_stay_in_d_state)
+    and the waiting goes on in a child."""
     from . import boot, mounts
 
     mounts.set_comm('modprobe')
     mounts.set_cmdline(sys.argv)  # `/sbin/modprobe -q -- iptable_nat`, not python3 -S ...
     booted = boot.boot_id(host)
+    # Only the knob: the legacy blacklist hang stays asleep in S. With no PID namespace, every
+    # host (and every lab) on the machine sees a D process in /proc, and each legacy host's
+    # libvirt check would report every other host's stuck loader as its own.
+    if host.flag('hang-modprobe'):
+        _stay_in_d_state()
     while True:
         time.sleep(0.25)
         if boot.boot_id(host) != booted:
@@ -72,6 +80,41 @@ def wait_while_hanging(host, attempt):
             pass
         finally:
             host.unlock(lock)
+
+
+def _stay_in_d_state():
+    """Fork the waiter, which returns and goes on (polling, then loading), and exec the lab's
+    C modprobe (sim/d-state/modprobe.c) in this process: what ps and /proc show for this pid is
+    then a modprobe in uninterruptible sleep with a real kernel stack, until the waiter exits
+    (with it: its exit status is the modprobe's) or someone kills it (the waiter goes too)."""
+    import signal
+
+    from . import mounts
+
+    helper = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'd-state', 'modprobe')
+    if not os.access(helper, os.X_OK):
+        return  # a lab dir made without it: wait asleep, in S, as before
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    done_r, done_w = os.pipe()  # not inherited by what the waiter execs: only the waiter holds done_w
+    if os.fork() == 0:
+        os.close(done_r)
+        mounts.prctl(mounts.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(137)
+        os.setpgid(0, 0)  # like the vfork child: netfix's scan of the command's group sees the modprobe only
+        mounts.set_comm('netfix-sim-wait')
+        mounts.set_cmdline(['netfix-sim-wait'] + sys.argv)
+        return  # done_w stays open until this process exits: that ends the D state
+    os.close(done_w)
+    os.set_inheritable(done_r, True)
+    env = dict(os.environ, NETFIX_SIM_DONE_FD=str(done_r))
+    try:
+        os.execve(helper, sys.argv, env)
+    except OSError as e:
+        err('modprobe', 'netfix-sim: cannot exec %s: %s' % (helper, e))
+        os._exit(127)
 
 
 def modprobe(host, argv):
