@@ -154,17 +154,30 @@ export function describeStuckProcess(process: StuckProcess): string {
       : frames.length === 0
         ? 'kernel stack empty'
         : `kernel stack: ${frames.slice(0, 8).join(' <- ')}${frames.length > 8 ? ' <- ...' : ''}`;
-  const hint = waitsOnModuleLoad(process)
-    ? '; it waits for a kernel module load that may never finish (a dependency blacklisted or blocked in /etc/modprobe.d?)'
-    : '';
+  const hint = moduleLoadHint(process);
   const where = process.wchan ? `, waiting in ${process.wchan}` : '';
   return `pid ${process.pid} \`${command}\`${parentText} is ${stateText(process.state)}${where}; ${stackText}${hint}`;
+}
+
+/**
+ * Says "in __request_module" only when the stack shows it: a modprobe can be in D for other
+ * reasons (a vfork that never completes, a read from a hung file system), and a stack that is not
+ * readable proves nothing either way.
+ */
+function moduleLoadHint(process: StuckProcess): string {
+  const why = '(a dependency blacklisted or blocked in /etc/modprobe.d?)';
+  if ((process.stack ?? []).includes('__request_module'))
+    return `; it waits in __request_module for a kernel module load that may never finish ${why}`;
+  if (process.comm !== 'modprobe') return '';
+  const what = process.state === 'D' ? 'a modprobe in D state' : 'a modprobe that has not finished';
+  return `; ${what}: its module load may never finish ${why}`;
 }
 
 /** ps(1)'s state letters, as a person reads them. */
 function stateText(state: string): string {
   const names: Record<string, string> = {
-    D: 'stuck in D state (uninterruptible sleep: not even kill -9 ends it)',
+    // D covers TASK_KILLABLE too (a vfork parent, __request_module's wait): /proc cannot tell.
+    D: 'stuck in D state (uninterruptible sleep: kill -9 ends it only if the kernel sleeps killable)',
     S: 'sleeping (state S)',
     R: 'running (state R)',
     T: 'stopped (state T)',

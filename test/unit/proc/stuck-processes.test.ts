@@ -109,11 +109,36 @@ describe('parseStuckProcesses', () => {
     assert.equal(
       describeStuckProcess(iptables!),
       'pid 4711 `/sbin/iptables -w --table filter --insert FORWARD --jump REJECT`, child of libvirtd (pid 1234) ' +
-        'is stuck in D state (uninterruptible sleep: not even kill -9 ends it); kernel stack: __request_module <- nf_ct_l3proto_try_module_get ' +
-        '<- conntrack_mt_check; it waits for a kernel module load that may never finish ' +
+        'is stuck in D state (uninterruptible sleep: kill -9 ends it only if the kernel sleeps killable); kernel stack: __request_module <- nf_ct_l3proto_try_module_get ' +
+        '<- conntrack_mt_check; it waits in __request_module for a kernel module load that may never finish ' +
         '(a dependency blacklisted or blocked in /etc/modprobe.d?)',
     );
     assert.match(describeStuckProcess(modprobe!), /kernel stack not readable \(needs root\)/);
+  });
+  it('claims __request_module only when the stack shows it (the lab: a modprobe held in vfork)', () => {
+    // As the lab's hung modprobe reads on a 6.x kernel (test/lab/sim/d-state/modprobe.c).
+    const [held] = parseStuckProcesses(
+      [
+        `proc 5150 (modprobe) D 5149 5149 5100 ${tail}`,
+        'cmdline /usr/sbin/modprobe br_netfilter ',
+        'wchan kernel_clone',
+        `parent 5149 (sh) S 5100 5149 5100 ${tail}`,
+        'stack [<0>] kernel_clone+0x1d3/0x400',
+        'stack [<0>] __do_sys_vfork+0x66/0x90',
+        'stack [<0>] do_syscall_64+0x71/0x290',
+      ].join('\n'),
+    );
+    const text = describeStuckProcess(held!);
+    assert.match(
+      text,
+      /^pid 5150 `\/usr\/sbin\/modprobe br_netfilter`, child of sh \(pid 5149\) is stuck in D state/,
+    );
+    assert.match(
+      text,
+      /waiting in kernel_clone; kernel stack: kernel_clone <- __do_sys_vfork <- do_syscall_64; /,
+    );
+    assert.match(text, /; a modprobe in D state: its module load may never finish/);
+    assert.doesNotMatch(text, /__request_module/);
   });
   it('finds nothing in empty output', () => assert.deepEqual(parseStuckProcesses(''), []));
 });
