@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import type { HostWork } from '../engine/index.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { sortProblems } from '../input/index.js';
-import { loadInventories } from '../inventory/index.js';
+import { defaultedConnectionFields, loadInventories } from '../inventory/index.js';
 import { moduleRegistry } from '../modules/index.js';
 import { loadPlaybooks, resolvePlays } from '../playbook/index.js';
 import { parseExtraVars } from './options.js';
@@ -75,6 +75,8 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
         privateKeyFile: host.connection.privateKeyFile
           ? expandHome(host.connection.privateKeyFile)
           : undefined,
+        proxyJump: host.connection.proxyJump,
+        defaulted: defaultedConnectionFields(host.vars),
       },
       plays: plays.map((play) => ({
         name: play.name,

@@ -71,8 +71,23 @@ export function withConnectionOptions<T>(yargs: Argv<T>) {
     });
 }
 
+/** Read by `apply` only: a schedule's runs read ~/.ssh/config and NETFIX_SSH_PASSPHRASE. */
+export function withSshClientOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('ssh-config', {
+      type: 'string',
+      describe: "OpenSSH client config to read (default ~/.ssh/config if it exists; 'none' reads none)",
+    })
+    .option('ask-key-passphrase', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'ask on the terminal for the passphrase of encrypted private keys (else NETFIX_SSH_PASSPHRASE)',
+    });
+}
+
 export function withRunOptions<T>(yargs: Argv<T>) {
-  return withConnectionOptions(withReportOptions(yargs))
+  return withSshClientOptions(withConnectionOptions(withReportOptions(yargs)))
     .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
     .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
     .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })

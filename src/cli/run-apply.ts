@@ -21,7 +21,7 @@ import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
 import { loadRunInput } from './load-run-input.js';
-import { abortOnSignals, connectOptionsFor } from './run-pipeline.js';
+import { abortOnSignals, connectOptionsFor, unlockKeysBeforeRun } from './run-pipeline.js';
 
 const MAX_FORKS = 500;
 
@@ -88,7 +88,14 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
     knownHosts: argv['known-hosts'],
     acceptNewHostKeys: argv['accept-new-host-keys'],
     connectTimeoutSec: argv['connect-timeout'],
+    sshConfig: argv['ssh-config'],
+    askKeyPassphrase: argv['ask-key-passphrase'],
   });
+  await unlockKeysBeforeRun(
+    argv['ask-key-passphrase'],
+    hosts.map((host) => host.target),
+    connectOptions,
+  );
   let rawResult: RunResult;
   try {
     rawResult = await progress.wrap(() =>

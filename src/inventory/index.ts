@@ -1,5 +1,6 @@
 // Ansible-format YAML inventories: hosts with merged variables and SSH connection settings,
 // and host patterns (for play `hosts:` and --limit).
+export { defaultedConnectionFields } from './connection.js';
 export { type InventoryOptions, type InventoryText, loadInventories, parseInventories } from './load.js';
 export { parsePattern, selectHosts } from './patterns.js';
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJumpList, proxyJumpInSshArgs } from '../ssh/index.js';
 import { inventoryPatterns } from './names.js';
 
 // One schema per inventory file gives the TypeScript types, the validation with positions and
@@ -36,12 +37,39 @@ const address = z
 
 const flag = z.boolean({ error: 'must be true or false' });
 
+const jumpHosts = z.string().superRefine((value, context) => {
+  const parsed = parseJumpList(value);
+  if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
+});
+
+// Ansible users put many ssh options here; netfix reads ProxyJump and refuses what it cannot do
+// rather than silently connect another way.
+const sshCommonArgs = z.string().superRefine((value, context) => {
+  const { proxyJump, unsupported } = proxyJumpInSshArgs(value);
+  for (const option of unsupported)
+    context.addIssue({ code: 'custom', message: `${option} is not supported by netfix; use ProxyJump` });
+  const parsed = proxyJump === undefined ? { hops: [] } : parseJumpList(proxyJump);
+  if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
+});
+
 /** The variables netfix reads itself. Every other variable is free-form and only used in templates. */
 export const connectionVarsShape = {
   ansible_host: address.optional().describe('Address to connect to (default: the inventory host name).'),
   ansible_port: port.optional(),
   ansible_user: user.optional().describe('Login user (default: the user running netfix).'),
   ansible_ssh_private_key_file: z.string().min(1).optional().describe('Private key for this host.'),
+  ansible_ssh_common_args: sshCommonArgs
+    .optional()
+    .describe(
+      'Extra ssh arguments as Ansible passes them; netfix reads `-o ProxyJump=[user@]host[:port][,...]` ' +
+        '(or `-J`) and ignores the rest, except ProxyCommand, which it refuses.',
+    ),
+  netfix_jump_host: jumpHosts
+    .optional()
+    .describe(
+      'Connect through this jump host (bastion): `[user@]host[:port]`, comma-separated for a chain, ' +
+        'or `none`; beats ansible_ssh_common_args and ProxyJump in ssh config.',
+    ),
   ansible_become: flag
     .optional()
     .describe('Run as root through `sudo -n`; overrides the play keyword `become`.'),

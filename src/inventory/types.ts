@@ -5,6 +5,8 @@ export interface HostConnection {
   port: number;
   user: string;
   privateKeyFile?: string;
+  /** ProxyJump as written (netfix_jump_host, or -o ProxyJump in ansible_ssh_common_args). */
+  proxyJump?: string;
   become: boolean;
   becomeUser?: string;
 }

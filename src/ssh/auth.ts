@@ -3,8 +3,8 @@ import { describeTarget } from './connect-errors.js';
 import { KeyFileError, loadPrivateKey } from './private-keys.js';
 import { ConnectError, type ConnectOptions, type ConnectTarget } from './transport.js';
 
-// How netfix proves who it is: the inventory's private key file when it names one, else the
-// SSH agent. One method, tried once; no passwords, no prompts.
+// How netfix proves who it is: the private key file from the inventory or ssh config when one is
+// named, else the SSH agent. One method, tried once; no passwords.
 
 export interface AuthChoice {
   method: AnyAuthMethod;
@@ -12,12 +12,15 @@ export interface AuthChoice {
   description: string;
 }
 
-export async function chooseAuth(target: ConnectTarget, options: ConnectOptions): Promise<AuthChoice> {
+export async function chooseAuth(
+  target: ConnectTarget,
+  options: ConnectOptions,
+  where: string = describeTarget(target),
+): Promise<AuthChoice> {
   const username = target.user;
-  const where = describeTarget(target);
   if (target.privateKeyFile) {
     try {
-      const key = await loadPrivateKey(target.privateKeyFile);
+      const key = await loadPrivateKey(target.privateKeyFile, options.passphrases);
       return {
         method: { type: 'publickey', username, key },
         description: `publickey with ${target.privateKeyFile}`,

@@ -18,6 +18,8 @@ export function describeTarget(target: ConnectTarget): string {
 
 export interface ConnectAttempt {
   target: ConnectTarget;
+  /** The message prefix when it is not describeTarget(target): "web1 (10.0.0.5:22 via bastion)". */
+  where?: string | undefined;
   connectTimeoutMs: number;
   /** "publickey with /root/.ssh/id_ed25519" or "the agent at /run/agent.sock". */
   authMethod: string;
@@ -27,7 +29,7 @@ export interface ConnectAttempt {
 
 export function connectErrorFrom(error: Ssh2Error, attempt: ConnectAttempt): ConnectError {
   const { target } = attempt;
-  const where = describeTarget(target);
+  const where = attempt.where ?? describeTarget(target);
   const cause = error.code ? `${error.code}: ${error.message}` : error.message;
   switch (error.code) {
     case 'ECONNREFUSED':

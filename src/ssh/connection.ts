@@ -1,86 +1,58 @@
-import ssh2 from 'ssh2';
-import { authHandlerFor, chooseAuth } from './auth.js';
-import { type ConnectAttempt, connectErrorFrom, describeTarget, type Ssh2Error } from './connect-errors.js';
-import { hostKeyCheck } from './host-key-check.js';
-import type { HostKeyContext } from './host-key-messages.js';
-import { preferredHostKeyAlgorithms } from './host-key-verifier.js';
-import { knownHostsName } from './known-hosts.js';
-import { loadKnownHosts } from './known-hosts-store.js';
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import { chooseAuth } from './auth.js';
+import { formatEndpoint } from './connect-errors.js';
+import { handshake } from './handshake.js';
+import { openJumpChannel } from './jump-pool.js';
+import { loadPrivateKey } from './private-keys.js';
+import { resolveTarget } from './resolve-target.js';
 import { SshTransport } from './ssh-transport.js';
-import { ConnectError, type ConnectOptions, type ConnectTarget, type Transport } from './transport.js';
+import type { ConnectOptions, ConnectTarget, Transport } from './transport.js';
 
 // One ssh2 connection per host for the whole run: the handshake with host key checking and
-// authentication; what comes out is a Transport whose execs share the connection.
-
-/** A dead peer is noticed after about 45 s instead of at the TCP timeout (minutes). */
-const keepaliveIntervalMs = 15_000;
-const keepaliveCountMax = 3;
+// authentication, straight to the host or through a channel of a (shared) jump host connection;
+// what comes out is a Transport whose execs share the connection.
 
 export async function connect(target: ConnectTarget, options: ConnectOptions): Promise<Transport> {
-  const where = describeTarget(target);
-  // Both before any socket opens: a bad key file or known_hosts fails without touching the host.
-  const auth = await chooseAuth(target, options);
-  const knownHosts = await loadKnownHosts(options.knownHostsFile).catch((error: Error) => {
-    throw new ConnectError(
-      'host-key-unknown',
-      `${where}: cannot read known_hosts file ${options.knownHostsFile}: ${error.message}`,
-    );
-  });
-  const hostKeys: HostKeyContext = {
-    where,
-    address: target.address,
-    port: target.port,
-    hostName: knownHostsName(target.address, target.port),
-    knownHostsFile: options.knownHostsFile,
-  };
-  const check = hostKeyCheck(knownHosts, hostKeys, options.acceptNewHostKeys);
-  const attempt: ConnectAttempt = {
-    target,
-    connectTimeoutMs: options.connectTimeoutMs,
-    authMethod: auth.description,
-    serverAuthMethods: undefined,
-  };
-  const serverHostKey = preferredHostKeyAlgorithms(knownHosts, hostKeys.hostName);
-
-  const client = new ssh2.Client();
-  const transport = new SshTransport(client, target.user, where);
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    const finish = (error?: ConnectError) => {
-      if (done) return;
-      done = true;
-      client.off('ready', onReady).off('error', onError).off('close', onClose);
-      if (!error) return resolve();
-      client.destroy();
-      reject(error);
-    };
-    // ssh2 reports a refused host key only as "Host denied"; the check knows why.
-    const onReady = () => finish();
-    const onError = (error: Ssh2Error) => finish(check.failure() ?? connectErrorFrom(error, attempt));
-    const onClose = () =>
-      finish(
-        check.failure() ??
-          new ConnectError('protocol', `${where}: connection closed during the SSH handshake`),
-      );
-    client.on('ready', onReady).on('error', onError).on('close', onClose);
-    try {
-      client.connect({
-        host: target.address,
-        port: target.port,
-        username: target.user,
-        readyTimeout: options.connectTimeoutMs,
-        keepaliveInterval: keepaliveIntervalMs,
-        keepaliveCountMax,
-        ...(serverHostKey ? { algorithms: { serverHostKey } } : {}),
-        hostVerifier: check.verifier,
-        authHandler: authHandlerFor(auth, (methods) => {
-          attempt.serverAuthMethods = methods;
-        }),
-      });
-    } catch (error) {
-      finish(new ConnectError('protocol', `${where}: cannot start SSH: ${(error as Error).message}`));
-    }
-  });
+  const { endpoint, jumps } = resolveTarget(target, options);
+  const lastJump = jumps.at(-1);
+  const via = lastJump ? ` via ${lastJump.name}` : '';
+  const where = `${endpoint.name} (${formatEndpoint(endpoint.address, endpoint.port)}${via})`;
+  let channel: { stream: Duplex; release(): void } | undefined;
+  if (jumps.length > 0) {
+    // The host's own key first: no jump connection for a host that could not log in anyway.
+    await chooseAuth(endpoint, options, where);
+    channel = await openJumpChannel(jumps, endpoint, options, where);
+  }
+  let client: Client;
+  try {
+    client = await handshake(endpoint, options, where, channel?.stream);
+  } catch (error) {
+    channel?.stream.destroy();
+    channel?.release();
+    throw error;
+  }
+  const transport = new SshTransport(client, endpoint.user, where);
+  // The jump connection's slot is held as long as this host's connection lives.
+  if (channel) client.once('close', channel.release);
   transport.counters.connects++;
   return transport;
+}
+
+/**
+ * Reads, and decrypts, every private key file the targets and their jump hosts use, one file
+ * at a time, before a run: a passphrase prompt must not interleave with the run's output. A key
+ * that fails here fails again, with its message, on each host that uses it.
+ */
+export async function loadKeysFor(targets: readonly ConnectTarget[], options: ConnectOptions): Promise<void> {
+  const files = new Set<string>();
+  for (const target of targets) {
+    try {
+      const { endpoint, jumps } = resolveTarget(target, options);
+      for (const { privateKeyFile } of [...jumps, endpoint]) if (privateKeyFile) files.add(privateKeyFile);
+    } catch {
+      // Reported by connect() for that host.
+    }
+  }
+  for (const file of files) await loadPrivateKey(file, options.passphrases).catch(() => undefined);
 }

@@ -104,7 +104,7 @@ export function entryMatchesHost(entry: KnownHostsEntry, hostName: string): bool
  * OpenSSH's match_pattern_list: any matching `!pattern` rules the host out, whatever else
  * matches; otherwise one matching pattern is enough. Case-insensitive, like ssh.
  */
-function matchPatternList(hostName: string, patterns: readonly string[]): boolean {
+export function matchPatternList(hostName: string, patterns: readonly string[]): boolean {
   let matched = false;
   for (const pattern of patterns) {
     const negated = pattern.startsWith('!');

@@ -1,5 +1,6 @@
 import type { StuckProcess } from '../proc/stuck-processes.js';
 import type { Sh } from '../shell/index.js';
+import type { SshConfig } from './ssh-config.js';
 
 // The one interface the engine depends on. ssh2 implements it (connection.ts); nothing else in
 // netfix opens sockets to hosts.
@@ -58,15 +59,36 @@ export interface ConnectTarget {
   port: number;
   user: string;
   privateKeyFile?: string | undefined;
+  /** ProxyJump from the inventory, as written: beats ssh config's. */
+  proxyJump?: string | undefined;
+  /**
+   * Which of port and user the inventory left to defaults: ssh config may set those. Absent, the
+   * target's port and user stand whatever ssh config says.
+   */
+  defaulted?: { port: boolean; user: boolean } | undefined;
+}
+
+/** Where a key's passphrase comes from; the passphrase itself is never part of a message. */
+export interface PassphraseSource {
+  /** How the operator gives one, for messages: "the NETFIX_SSH_PASSPHRASE environment variable". */
+  describe: string;
+  /** The passphrase to try for the `attempt`th time (from 1); undefined when there is no (other) one. */
+  passphraseFor(keyFile: string, attempt: number): Promise<string | undefined>;
 }
 
 export interface ConnectOptions {
   knownHostsFile: string;
+  /** knownHostsFile was given on the command line: ssh config's UserKnownHostsFile does not replace it. */
+  knownHostsFileFromFlag?: boolean | undefined;
   /** Record unknown host keys (never changed ones) in knownHostsFile. */
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
   /** SSH_AUTH_SOCK, when set. */
   agentSocket?: string | undefined;
+  /** The parsed ssh_config; undefined reads none. */
+  sshConfig?: SshConfig | undefined;
+  /** For encrypted private keys; without it they cannot be used. */
+  passphrases?: PassphraseSource | undefined;
 }
 
 export type ConnectFailureReason =
