@@ -35,4 +35,5 @@ export const exitCodes = {
   unreachable: 3,
   checkChanges: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;

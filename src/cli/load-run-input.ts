@@ -79,7 +79,9 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
         defaulted: defaultedConnectionFields(host.vars),
       },
       plays: plays.map((play) => ({
+        id: play.playId,
         name: play.name,
+        rollout: play.rollout,
         become: play.become ? { user: play.becomeUser } : undefined,
         tasks: play.tasks.map(toTask),
         handlers: play.handlers.map(toTask),

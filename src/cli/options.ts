@@ -91,6 +91,25 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option('check', { type: 'boolean', default: false, describe: 'change nothing; say what would change' })
     .option('diff', { type: 'boolean', default: false, describe: 'show file changes as unified diffs' })
     .option('stats', { type: 'boolean', default: false, describe: 'show connects, execs and bytes per host' })
+    .option('max-runtime', {
+      type: 'string',
+      describe:
+        'stop the whole run after this long (90s, 15min, 1h): nothing new starts, running commands time out; exit 2',
+    })
+    .option('host-timeout', {
+      type: 'string',
+      describe: 'the most one host may take, all its plays together (90s, 15min); then it fails',
+    })
+    .option('batch-pause', {
+      type: 'string',
+      describe: 'wait this long between two batches of a play with serial (30s, 5min)',
+    })
+    .option('force-handlers', {
+      type: 'boolean',
+      default: true,
+      describe:
+        "run notified handlers on a host even after a later task failed there (--no-force-handlers: skip them, as Ansible does by default); a play's force_handlers wins",
+    })
     .option('report', {
       type: 'string',
       coerce: toList,

@@ -15,13 +15,14 @@ import {
   ttyProgress,
   writeReportFiles,
 } from '../report/index.js';
+import { parseDuration } from '../schedule/duration.js';
 import { formatShard, selectShard } from '../schedule/index.js';
 import { statePaths } from '../schedule/state-dir.js';
 import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
 import { loadRunInput } from './load-run-input.js';
-import { abortOnSignals, connectOptionsFor, unlockKeysBeforeRun } from './run-pipeline.js';
+import { abortOnSignals, connectOptionsFor, exitCodeAfter, unlockKeysBeforeRun } from './run-pipeline.js';
 
 const MAX_FORKS = 500;
 
@@ -53,6 +54,8 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
     if (error instanceof InputError) throw new InputError([...error.problems, ...reportProblems]);
     throw error;
   }
+  const durations = parseRunDurations(argv);
+  reportProblems.push(...durations.problems);
   if (reportProblems.length > 0) throw new InputError(reportProblems);
   const redactor = redactorFor(hosts);
   const streams = reports.files
@@ -77,7 +80,7 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
         ]);
       }
     });
-  const abort = abortOnSignals();
+  const abort = abortOnSignals(durations.maxRuntimeSec);
 
   // A pty without a size (script(1), some CI runners) would make listr2 wrap every character.
   const tty = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) >= 40 && !argv.verbose;
@@ -105,6 +108,10 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
         forks: Math.min(argv.forks ?? hosts.length, MAX_FORKS),
         connect: (target) => connect(target, connectOptions),
         signal: abort.signal,
+        deadline: abort.deadline,
+        hostTimeoutMs: durations.hostTimeoutSec === undefined ? undefined : durations.hostTimeoutSec * 1000,
+        batchPauseMs: durations.batchPauseSec === undefined ? undefined : durations.batchPauseSec * 1000,
+        forceHandlers: argv['force-handlers'],
         // Secrets leave here, before any view or report sees an event.
         onEvent: (event) => {
           const safe = redactor.event(event);
@@ -133,7 +140,35 @@ export async function runApply(argv: ApplyArgs): Promise<number> {
       process.stdout.write(`report written to ${file.path}\n`);
   for (const failure of failures) process.stderr.write(`netfix: report not written: ${failure}\n`);
   await recordHistory(argv, result);
-  return exitCodeFor(result);
+  return exitCodeAfter(exitCodeFor(result), abort.received());
+}
+
+/** --max-runtime, --host-timeout, --batch-pause: durations, checked before any host is contacted. */
+function parseRunDurations(argv: ApplyArgs): {
+  maxRuntimeSec?: number;
+  hostTimeoutSec?: number;
+  batchPauseSec?: number;
+  problems: InputProblem[];
+} {
+  const problems: InputProblem[] = [];
+  const read = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parseDuration(text);
+    if ('error' in parsed) problems.push({ file: flag, line: 0, col: 0, field: '', message: parsed.error });
+    else if (parsed.seconds === 0 && flag !== '--batch-pause')
+      problems.push({ file: flag, line: 0, col: 0, field: '', message: 'must be longer than 0s' });
+    else return parsed.seconds;
+    return undefined;
+  };
+  const maxRuntimeSec = read('--max-runtime', argv['max-runtime']);
+  const hostTimeoutSec = read('--host-timeout', argv['host-timeout']);
+  const batchPauseSec = read('--batch-pause', argv['batch-pause']);
+  return {
+    ...(maxRuntimeSec === undefined ? {} : { maxRuntimeSec }),
+    ...(hostTimeoutSec === undefined ? {} : { hostTimeoutSec }),
+    ...(batchPauseSec === undefined ? {} : { batchPauseSec }),
+    problems,
+  };
 }
 
 /**
@@ -174,7 +209,7 @@ function redactorFor(hosts: readonly HostWork[]): Redactor {
 
 export function exitCodeFor(result: RunResult): number {
   if (result.interrupted) return exitCodes.interrupted;
-  if (result.hosts.some((host) => host.status === 'failed')) return exitCodes.taskFailed;
+  if (result.stopped || result.hosts.some((host) => host.status === 'failed')) return exitCodes.taskFailed;
   if (result.hosts.some((host) => host.status === 'unreachable')) return exitCodes.unreachable;
   if (result.mode === 'check' && result.hosts.some((host) => host.status === 'changed'))
     return exitCodes.checkChanges;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { exitCodes, InputError } from '../errors.js';
+import { formatDuration } from '../schedule/duration.js';
 import {
   type ConnectOptions,
   type ConnectTarget,
@@ -77,27 +78,53 @@ export async function unlockKeysBeforeRun(
   await loadKeysFor(targets, options);
 }
 
+export interface RunAbort {
+  /** Given to the engine: aborted by a signal (no reason) or by --max-runtime (its reason). */
+  signal: AbortSignal;
+  /** The engine's deadline, when --max-runtime set one. */
+  deadline: number | undefined;
+  /** The signal that interrupted the run, if one did. */
+  received(): NodeJS.Signals | undefined;
+  dispose(): void;
+}
+
 /**
  * SIGINT/SIGTERM (Ctrl-C, systemd's RuntimeMaxSec= or stop) abort the run gracefully: no new
  * work starts, running commands finish or time out, reports are still written. A second
- * signal gets the default action, i.e. quits at once.
+ * signal gets the default action, i.e. quits at once. `maxRuntimeSec` stops the run the same
+ * way when it is reached, and commands still running then time out at that moment.
  */
-export function abortOnSignals(): { signal: AbortSignal; abort(reason: string): void; dispose(): void } {
+export function abortOnSignals(maxRuntimeSec?: number): RunAbort {
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => abort(`${signal}`);
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received = signal;
+    stop(signal);
+  };
+  const deadline = maxRuntimeSec ? Date.now() + maxRuntimeSec * 1000 : undefined;
+  const timer = maxRuntimeSec
+    ? setTimeout(() => stop(`--max-runtime ${formatDuration(maxRuntimeSec)} reached`), maxRuntimeSec * 1000)
+    : undefined;
   const dispose = () => {
+    clearTimeout(timer);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   };
-  const abort = (reason: string) => {
+  const stop = (why: string) => {
     if (controller.signal.aborted) return;
     process.stderr.write(
-      `\nnetfix: ${reason}: starting no new work; running commands finish or time out (a second signal quits at once)\n`,
+      `\nnetfix: ${why}: starting no new work; running commands finish or time out${received ? ' (a second signal quits at once)' : ''}\n`,
     );
-    controller.abort();
+    // The engine tells a stop (reason given, the run "stopped") from an interrupt (none).
+    controller.abort(received ? undefined : why);
     dispose();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { signal: controller.signal, abort, dispose };
+  return { signal: controller.signal, deadline, received: () => received, dispose };
+}
+
+/** 143 instead of 130 when SIGTERM (systemd stop, kill) interrupted the run. */
+export function exitCodeAfter(code: number, received: NodeJS.Signals | undefined): number {
+  return code === exitCodes.interrupted && received === 'SIGTERM' ? exitCodes.terminated : code;
 }

@@ -19,7 +19,7 @@ import { connect } from '../ssh/index.js';
 import { netfixVersion } from '../version.js';
 import { loadRunInput } from './load-run-input.js';
 import { exitCodeFor } from './run-apply.js';
-import { abortOnSignals, connectOptionsFor } from './run-pipeline.js';
+import { abortOnSignals, connectOptionsFor, exitCodeAfter } from './run-pipeline.js';
 
 const MAX_FORKS = 500;
 
@@ -99,13 +99,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<number
     say(
       `netfix schedule ${spec.name}: ${spec.checkOnly ? 'check' : 'apply'} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}${shard ? ` (shard ${formatShard(shard)} of ${allHosts.length})` : ''}`,
     );
-    const interrupt = abortOnSignals();
-    const deadline = spec.maxRuntimeSec
-      ? setTimeout(
-          () => interrupt.abort(`--max-runtime ${formatDuration(spec.maxRuntimeSec!)} reached`),
-          spec.maxRuntimeSec * 1000,
-        )
-      : undefined;
+    const interrupt = abortOnSignals(spec.maxRuntimeSec);
     const connectOptions = connectOptionsFor({
       knownHosts: spec.connection.knownHosts,
       acceptNewHostKeys: spec.connection.acceptNewHostKeys,
@@ -120,11 +114,11 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<number
         forks: Math.min(spec.connection.forks ?? hosts.length, MAX_FORKS),
         connect: (target) => connect(target, connectOptions),
         signal: interrupt.signal,
+        deadline: interrupt.deadline,
         onEvent: (event) => progress.onEvent(event),
         netfixVersion,
       });
     } finally {
-      clearTimeout(deadline);
       interrupt.dispose();
     }
 
@@ -171,7 +165,7 @@ export async function runScheduled(options: ScheduledRunOptions): Promise<number
         `on-drift: ${summary.driftedHosts} host${summary.driftedHosts === 1 ? '' : 's'} drifted; '${spec.onDrift}' ${how}${ran.output && ran.exitCode !== 0 ? `: ${ran.output}` : ''}`,
       );
     }
-    return exitCodeFor(result);
+    return exitCodeAfter(exitCodeFor(result), interrupt.received());
   } finally {
     await lock.release();
   }

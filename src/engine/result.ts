@@ -40,7 +40,8 @@ export const taskResultSchema = z.object({
   durationMs: z.number(),
 });
 
-export const hostStatusSchema = z.enum(['ok', 'changed', 'failed', 'unreachable']);
+/** skipped: never started (a stop rule of a `serial` play, or an interrupt, came first). */
+export const hostStatusSchema = z.enum(['ok', 'changed', 'failed', 'unreachable', 'skipped']);
 
 export const hostResultSchema = z.object({
   name: z.string(),
@@ -65,6 +66,12 @@ export const runResultSchema = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   interrupted: z.boolean(),
+  stopped: z
+    .string()
+    .optional()
+    .describe(
+      'Why the run stopped before every host was done: max_fail_percentage, any_errors_fatal, --max-runtime.',
+    ),
   hosts: z.array(hostResultSchema),
 });
 

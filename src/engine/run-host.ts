@@ -4,7 +4,8 @@ import { describeStuckProcess } from '../proc/stuck-processes.js';
 import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
-import type { EngineOptions, HostWork, PlayWork, TaskWork } from './work.js';
+import { abortReason, skipped } from './skipped.js';
+import type { EngineOptions, HostWork, PlayWork } from './work.js';
 
 /** Facts per task slot (tasks first, then handlers); an Error when the probe could not be read. */
 type FactsBySlot = Map<number, unknown>;
@@ -49,13 +50,35 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * A command's timeout, cut short by the host's deadline: a command running when the deadline
+ * passes times out (and is diagnosed) like any other. At least 1 s, so a command that starts
+ * just before the deadline still gets a chance and a diagnosis.
+ */
+function timeoutWithin(options: EngineOptions, timeoutMs: number): number {
+  const left = (options.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
+  return Math.max(1000, Math.min(timeoutMs, left));
+}
+
+function pastDeadline(options: EngineOptions): boolean {
+  return options.deadline !== undefined && Date.now() >= options.deadline;
+}
+
 function sectionId(prefix: string, slot: number): string {
   return `${prefix}task:${slot}`;
 }
 
 /** Runs every play for one host. Never throws: a host's failure is data in its result. */
-export async function runHost(work: HostWork, options: EngineOptions): Promise<HostResult> {
+export async function runHost(work: HostWork, runOptions: EngineOptions): Promise<HostResult> {
   const started = Date.now();
+  // The host's deadline is the earlier of --max-runtime's and its own --host-timeout.
+  const options: EngineOptions = {
+    ...runOptions,
+    deadline: Math.min(
+      runOptions.deadline ?? Number.POSITIVE_INFINITY,
+      runOptions.hostTimeoutMs === undefined ? Number.POSITIVE_INFINITY : started + runOptions.hostTimeoutMs,
+    ),
+  };
   const tasks: TaskResult[] = [];
   let transport: Transport | undefined;
   const result = (status: HostResult['status'], error?: string): HostResult => ({
@@ -125,20 +148,6 @@ function finish(options: EngineOptions, work: HostWork, hostResult: HostResult):
   return hostResult;
 }
 
-function skipped(play: PlayWork, task: TaskWork, handler: boolean, reason: string): TaskResult {
-  return {
-    play: play.name,
-    name: task.name,
-    module: task.module.name,
-    handler,
-    source: task.source,
-    status: 'skipped',
-    changes: [],
-    problems: [{ severity: 'warning', message: `skipped: ${reason}` }],
-    durationMs: 0,
-  };
-}
-
 const playPrefix = (index: number) => `play${index}:`;
 
 /** The host as the last exec read it, later plays included: what the next play starts from. */
@@ -166,7 +175,7 @@ async function probeAll(
   options: EngineOptions,
 ): Promise<Map<string, ProbeRecords>> {
   const probed = await transport.exec(probeScript(nonce, sections), {
-    timeoutMs: options.commandTimeoutMs,
+    timeoutMs: timeoutWithin(options, options.commandTimeoutMs),
     become: play.become,
     description: `probe facts for ${sections.length} tasks`,
   });
@@ -205,7 +214,7 @@ async function runPlay(
   };
   const exec = (script: Parameters<Transport['exec']>[0], description: string, timeoutSec?: number) =>
     transport.exec(script, {
-      timeoutMs: timeoutSec ? timeoutSec * 1000 : options.commandTimeoutMs,
+      timeoutMs: timeoutWithin(options, timeoutSec ? timeoutSec * 1000 : options.commandTimeoutMs),
       become: play.become,
       description,
     });
@@ -336,11 +345,16 @@ async function runPlay(
 
   for (let slot = 0; slot < play.tasks.length; slot++) {
     if (options.signal?.aborted) {
-      record(skipped(play, slots[slot]!, false, 'interrupted'));
+      record(skipped(play, slots[slot]!, false, abortReason(options.signal)));
       continue;
     }
     if (hostError) {
       record(skipped(play, slots[slot]!, false, 'an earlier task failed on this host'));
+      continue;
+    }
+    if (pastDeadline(options)) {
+      hostError = 'deadline reached (--max-runtime or --host-timeout) before this task started';
+      record(skipped(play, slots[slot]!, false, hostError));
       continue;
     }
     const taskResult = await runSlot(slot);
@@ -355,6 +369,11 @@ async function runPlay(
     .map((handler, index) => ({ handler, slot: play.tasks.length + index }))
     .filter(({ handler }) => notified.has(handler.name));
   if (handlerSlots.length === 0) return hostError;
+  if (hostError && !(play.rollout?.forceHandlers ?? options.forceHandlers ?? true)) {
+    for (const { handler } of handlerSlots)
+      record(skipped(play, handler, true, 'a task failed on this host and force_handlers is off'));
+    return hostError;
+  }
   if (hostError && !options.check) {
     try {
       const probed = await exec(

@@ -1,4 +1,5 @@
 import type { AnyModule } from '../modules/index.js';
+import type { PlayRollout } from '../playbook/index.js';
 import type { BecomeSpec, ConnectTarget, Transport } from '../ssh/transport.js';
 import type { HostResult, TaskResult } from './result.js';
 
@@ -18,7 +19,10 @@ export interface TaskWork {
 }
 
 export interface PlayWork {
+  /** The same on every host that runs the play: `<file>#plays[0]`. */
+  id: string;
   name: string;
+  rollout?: PlayRollout | undefined;
   become: BecomeSpec | undefined;
   tasks: TaskWork[];
   handlers: TaskWork[];
@@ -43,7 +47,18 @@ export interface EngineOptions {
   commandTimeoutMs: number;
   forks: number;
   connect(target: ConnectTarget): Promise<Transport>;
-  /** Aborted on Ctrl-C: no new host or task starts; running commands finish or time out. */
+  /**
+   * Aborted on Ctrl-C (or by a rollout rule): no new host or task starts; running commands
+   * finish or time out. A string reason is what skipped tasks say.
+   */
   signal?: AbortSignal | undefined;
+  /** `--max-runtime`: epoch ms after which nothing starts and running commands time out. */
+  deadline?: number | undefined;
+  /** `--host-timeout`: the most one host may take, all its plays together. */
+  hostTimeoutMs?: number | undefined;
+  /** `--batch-pause`: wait between two batches of a `serial` play. */
+  batchPauseMs?: number | undefined;
+  /** Run notified handlers on a host after a later task failed (a play's `force_handlers` wins). */
+  forceHandlers?: boolean | undefined;
   onEvent?: ((event: EngineEvent) => void) | undefined;
 }

@@ -2,9 +2,10 @@
 // rendered per host against an inventory (resolvePlays) into what the engine runs.
 export { loadPlaybooks, type PlaybookText, parsePlaybooks } from './load.js';
 export { type Resolution, resolvePlays } from './resolve.js';
-export { buildPlaybookSchema, type PlayInput, type TaskInput } from './schema.js';
+export { type BatchSize, buildPlaybookSchema, type PlayInput, type TaskInput } from './schema.js';
 export type {
   LoadedPlaybook,
+  PlayRollout,
   PlaySpec,
   ResolvedPlay,
   ResolvedPlayForHost,

@@ -38,16 +38,13 @@ export const unsupportedTaskKeywords: ReadonlySet<string> = new Set([
 ]);
 
 export const unsupportedPlayKeywords: ReadonlySet<string> = new Set([
-  'any_errors_fatal',
   'collections',
   'connection',
   'environment',
-  'force_handlers',
   'ignore_errors',
   'ignore_unreachable',
   'import_playbook',
   'include',
-  'max_fail_percentage',
   'module_defaults',
   'order',
   'port',
@@ -55,7 +52,6 @@ export const unsupportedPlayKeywords: ReadonlySet<string> = new Set([
   'pre_tasks',
   'remote_user',
   'roles',
-  'serial',
   'strategy',
   'tags',
   'vars_files',

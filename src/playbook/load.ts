@@ -113,7 +113,21 @@ function loadPlay(context: LoadContext, raw: unknown, index: number): PlaySpec |
   const name = fields.name.safeParse(raw.name);
   const become = fields.become.safeParse(raw.become);
   const becomeUser = fields.become_user.safeParse(raw.become_user);
-  if (!hosts.success || !name.success || !vars.success || !become.success || !becomeUser.success)
+  const serial = fields.serial.safeParse(raw.serial);
+  const maxFail = fields.max_fail_percentage.safeParse(raw.max_fail_percentage);
+  const anyErrorsFatal = fields.any_errors_fatal.safeParse(raw.any_errors_fatal);
+  const forceHandlers = fields.force_handlers.safeParse(raw.force_handlers);
+  if (
+    !hosts.success ||
+    !name.success ||
+    !vars.success ||
+    !become.success ||
+    !becomeUser.success ||
+    !serial.success ||
+    !maxFail.success ||
+    !anyErrorsFatal.success ||
+    !forceHandlers.success
+  )
     return undefined;
 
   const hostsText = typeof hosts.data === 'string' ? hosts.data : hosts.data.join(',');
@@ -125,6 +139,12 @@ function loadPlay(context: LoadContext, raw: unknown, index: number): PlaySpec |
     ...(become.data === undefined ? {} : { become: become.data }),
     ...(becomeUser.data === undefined ? {} : { becomeUser: becomeUser.data }),
     vars: vars.data ?? {},
+    rollout: {
+      ...(serial.data === undefined ? {} : { serial: [serial.data].flat() }),
+      ...(maxFail.data === undefined ? {} : { maxFailPercentage: maxFail.data }),
+      ...(anyErrorsFatal.data === undefined ? {} : { anyErrorsFatal: anyErrorsFatal.data }),
+      ...(forceHandlers.data === undefined ? {} : { forceHandlers: forceHandlers.data }),
+    },
     tasks,
     handlers,
     source: locate(source, yamlPath),

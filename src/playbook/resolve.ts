@@ -143,6 +143,7 @@ function resolvePlayForHost(
       name: playName,
       become: 'ansible_become' in host.vars ? host.connection.become : (play.become ?? false),
       ...(becomeUser === undefined ? {} : { becomeUser }),
+      rollout: play.rollout,
       tasks: resolveAll(play.tasks),
       handlers: resolveAll(play.handlers),
     },

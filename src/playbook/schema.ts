@@ -14,6 +14,24 @@ const userName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/, 'must be a login name (letters, digits, _ . -)');
 
+const batchSizeSchema = z.union(
+  [
+    z.number().int('must be a whole number of hosts').positive('must be at least 1 host'),
+    z.string().regex(/^(100|[1-9][0-9]?)(\.[0-9]+)?%$/, 'must be a percentage from 1% to 100%'),
+  ],
+  { error: 'must be a number of hosts or a percentage such as "10%"' },
+);
+
+/** `serial`: one batch size, or a list of them whose last repeats. */
+export const serialSchema = z.union(
+  [batchSizeSchema, z.array(batchSizeSchema).min(1, 'needs at least one batch size')],
+  {
+    error: 'must be a number of hosts, a percentage such as "10%", or a list of them',
+  },
+);
+
+export type BatchSize = z.output<typeof batchSizeSchema>;
+
 export const taskFieldsShape = {
   name: z
     .string()
@@ -62,6 +80,31 @@ function playFieldsShape<Task extends z.ZodType>(task: Task) {
       .optional()
       .describe(
         'Accepted for Ansible compatibility and ignored: netfix probes only the facts its tasks need.',
+      ),
+    serial: serialSchema
+      .optional()
+      .describe(
+        'Roll out in batches: a host count, a percentage of the play\'s hosts ("10%"), or a list of them (the last repeats), as in Ansible. Each batch finishes the play before the next starts.',
+      ),
+    max_fail_percentage: z
+      .number({ error: 'must be a number from 0 to 100' })
+      .min(0, 'must be a number from 0 to 100')
+      .max(100, 'must be a number from 0 to 100')
+      .optional()
+      .describe(
+        'Stop the run when more than this percentage of a batch failed; later batches and plays do not start.',
+      ),
+    any_errors_fatal: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        'Stop the run at the first failed host: no new task starts on any host, later batches and plays do not start.',
+      ),
+    force_handlers: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe(
+        "Run notified handlers on a host even when a later task failed there (default true in netfix; false is Ansible's default).",
       ),
     vars: z
       .record(

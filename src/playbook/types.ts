@@ -1,4 +1,5 @@
 import type { PositionTable, SourcePosition } from '../input/index.js';
+import type { BatchSize } from './schema.js';
 import type { TemplatedValue } from './templated-value.js';
 
 /** A string field that may hold `{{ vars }}`, with where it was written. */
@@ -31,6 +32,14 @@ export interface TaskSpec {
   isHandler: boolean;
 }
 
+/** How a play rolls out over its hosts: `serial`, `max_fail_percentage`, `any_errors_fatal`, `force_handlers`. */
+export interface PlayRollout {
+  serial?: BatchSize[];
+  maxFailPercentage?: number;
+  anyErrorsFatal?: boolean;
+  forceHandlers?: boolean;
+}
+
 export interface PlaySpec {
   id: string;
   index: number;
@@ -39,6 +48,7 @@ export interface PlaySpec {
   become?: boolean;
   becomeUser?: string;
   vars: Record<string, unknown>;
+  rollout: PlayRollout;
   tasks: TaskSpec[];
   handlers: TaskSpec[];
   source: SourcePosition;
@@ -91,6 +101,7 @@ export interface ResolvedPlayForHost {
   /** The inventory's ansible_become / ansible_become_user win over the play's keywords, as in Ansible. */
   become: boolean;
   becomeUser?: string;
+  rollout: PlayRollout;
   tasks: ResolvedTask[];
   handlers: ResolvedTask[];
 }

@@ -44,6 +44,7 @@ export function openJsonlReport(path: string, header: JsonlHeader): JsonlReport 
         type: 'run-end',
         durationMs: result.durationMs,
         interrupted: result.interrupted,
+        ...(result.stopped ? { stopped: result.stopped } : {}),
         hosts: summarize(result),
       });
       open = false;

@@ -40,7 +40,7 @@ export function plainProgress(options: { verbose: boolean; check: boolean }): Pr
  */
 export function ttyProgress(totalHosts: number): Progress {
   const running = new Set<string>();
-  const counts = { ok: 0, changed: 0, failed: 0, unreachable: 0 };
+  const counts = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
   let redraw: (() => void) | undefined;
   return {
     onEvent(event) {
@@ -59,8 +59,8 @@ export function ttyProgress(totalHosts: number): Progress {
             title: 'netfix',
             task: async (_context, task) => {
               redraw = () => {
-                const done = counts.ok + counts.changed + counts.failed + counts.unreachable;
-                task.title = `hosts ${done}/${totalHosts}: ${counts.ok} ok, ${counts.changed} changed, ${counts.failed} failed, ${counts.unreachable} unreachable`;
+                const done = counts.ok + counts.changed + counts.failed + counts.unreachable + counts.skipped;
+                task.title = `hosts ${done}/${totalHosts}: ${counts.ok} ok, ${counts.changed} changed, ${counts.failed} failed, ${counts.unreachable} unreachable${counts.skipped ? `, ${counts.skipped} not started` : ''}`;
                 const names = [...running];
                 task.output = names.length
                   ? `running: ${names.slice(0, 12).join(' ')}${names.length > 12 ? ` … (+${names.length - 12})` : ''}`

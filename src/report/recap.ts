@@ -41,12 +41,15 @@ export function recapLines(result: RunResult, options: { stats: boolean }): stri
     if (options.stats)
       line += `  | connects=${host.stats.connects} execs=${host.stats.execs} sent=${host.stats.bytesSent}B received=${host.stats.bytesReceived}B ${host.durationMs}ms`;
     lines.push(line);
-    if (host.error) lines.push(`${' '.repeat(width)}   ${host.status}: ${host.error}`);
+    // Hosts never started share one reason, said once below.
+    if (host.error && host.status !== 'skipped')
+      lines.push(`${' '.repeat(width)}   ${host.status}: ${host.error}`);
   }
   const totals = summarize(result);
   lines.push(
-    `${result.hosts.length} hosts: ${totals.ok} ok, ${totals.changed} ${result.mode === 'check' ? 'would change' : 'changed'}, ${totals.failed} failed, ${totals.unreachable} unreachable in ${(result.durationMs / 1000).toFixed(1)}s`,
+    `${result.hosts.length} hosts: ${totals.ok} ok, ${totals.changed} ${result.mode === 'check' ? 'would change' : 'changed'}, ${totals.failed} failed, ${totals.unreachable} unreachable${totals.skipped ? `, ${totals.skipped} not started` : ''} in ${(result.durationMs / 1000).toFixed(1)}s`,
   );
+  if (result.stopped) lines.push(`STOPPED: ${result.stopped}; later batches and plays were not started`);
   if (options.stats) {
     const execs = result.hosts.reduce((sum, host) => sum + host.stats.execs, 0);
     const connects = result.hosts.reduce((sum, host) => sum + host.stats.connects, 0);
@@ -60,6 +63,7 @@ export function summarize(result: RunResult): {
   changed: number;
   failed: number;
   unreachable: number;
+  skipped: number;
 } {
   const count = (status: HostResult['status']) =>
     result.hosts.filter((host) => host.status === status).length;
@@ -68,6 +72,7 @@ export function summarize(result: RunResult): {
     changed: count('changed'),
     failed: count('failed'),
     unreachable: count('unreachable'),
+    skipped: count('skipped'),
   };
 }
 

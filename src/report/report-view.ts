@@ -109,6 +109,7 @@ export interface ReportView {
   startedAt: string;
   duration: string;
   interrupted: boolean;
+  stopped?: string | undefined;
   counts: {
     hosts: number;
     ok: number;
@@ -151,6 +152,7 @@ export function buildReportView(result: RunResult): ReportView {
     startedAt: result.startedAt,
     duration: formatDuration(result.durationMs),
     interrupted: result.interrupted,
+    stopped: result.stopped,
     counts: {
       hosts: result.hosts.length,
       ...totals,
@@ -165,6 +167,7 @@ export function buildReportView(result: RunResult): ReportView {
       { label: changedText, count: totals.changed, css: 'changed' },
       { label: 'failed', count: totals.failed, css: 'failed' },
       { label: 'unreachable', count: totals.unreachable, css: 'unreachable' },
+      ...(totals.skipped > 0 ? [{ label: 'not started', count: totals.skipped, css: 'skipped' }] : []),
     ]),
     taskChart: barChart(changesByTask(result)),
     changeGroups: changeGroups(result).map((group, index) =>

@@ -45,7 +45,7 @@ test('header, one line per event written at once, run-end last', () => {
     type: 'run-end',
     durationMs: 1234,
     interrupted: false,
-    hosts: { ok: 0, changed: 1, failed: 1, unreachable: 1 },
+    hosts: { ok: 0, changed: 1, failed: 1, unreachable: 1, skipped: 0 },
     at: written.at(-1)!.at,
   });
   const tasks = written.filter((line) => line.type === 'task-done');

@@ -15,8 +15,8 @@ test('Markdown: counts, grouped changes with diffs, failures with expected vs ac
   assert.match(md, /^# netfix check: 50 hosts, 2026-01-02T03:04:05.000Z$/m);
   assert.match(
     md,
-    /^\| 50 \| 0 \| 48 \| 1 \| 1 \| 101 \|$/m,
-    'hosts, ok, would change, failed, unreachable, changes',
+    /^\| 50 \| 0 \| 48 \| 1 \| 1 \| 0 \| 101 \|$/m,
+    'hosts, ok, would change, failed, unreachable, skipped, changes',
   );
   assert.match(md, /^### 44 hosts: the same 2 changes$/m);
   assert.match(
