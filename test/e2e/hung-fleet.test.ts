@@ -4,6 +4,7 @@
 // host reports the step, the stuck pid, its D state, wchan and stack. Once the hang is released a
 // second run fixes the 5.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Lab, seedIncident1, startLab } from '../lab/index.js';
@@ -52,7 +53,11 @@ describe('a fleet of 50 with 5 modprobes hung in D state', () => {
     for (const host of HUNG) await lab.hangModprobe(host);
   });
   after(async () => {
-    await lab?.stop();
+    try {
+      await lab?.stop();
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('ends soon after the timeout, fixes the 45 and names pid, D state, wchan and stack on the 5', async () => {
