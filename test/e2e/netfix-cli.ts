@@ -23,11 +23,14 @@ export interface NetfixRun {
   stderr: string;
 }
 
-export function runNetfix(args: string[], options: { timeoutMs?: number } = {}): Promise<NetfixRun> {
+export function runNetfix(
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<NetfixRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [netfixBin, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
+      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,276 @@
+// Authentication and reaching hosts, against real sshd: a fleet behind a jump host (the hosts'
+// names resolve only on the jump host, so a run that works went through it), a jump host that
+// fails, an encrypted key with and without its passphrase, and ~/.ssh/config aliases (HostName,
+// Port, User, IdentityFile, UserKnownHostsFile, ProxyJump).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { type Lab, type LabHost, startLab } from '../lab/index.js';
+import { readReport, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
+
+const PORT = 2222;
+const SYSCTL_FILE = '/etc/sysctl.d/90-netfix-auth.conf';
+const PASSPHRASE = 'pass-4b1d-Jump';
+/** More hosts behind the jump host than one jump connection takes (10): a second one opens. */
+const BEHIND = 12;
+
+/** A name only the jump host can resolve (its own /etc/hosts). */
+const hiddenName = (host: LabHost) => `${host.name}.behind-jump`;
+
+describe('jump hosts, encrypted keys and ssh config', () => {
+  let lab: Lab;
+  let bastion: LabHost;
+  let targets: LabHost[];
+  const work = scratchDir();
+  const playbook = writePlaybook(
+    work,
+    'auth.yml',
+    `- name: reach the host
+  hosts: all
+  tasks:
+    - name: somaxconn
+      sysctl:
+        name: net.core.somaxconn
+        value: "{{ somaxconn }}"
+        file: ${SYSCTL_FILE}
+`,
+  );
+
+  /** known_hosts with each host's key under the name netfix will look it up by. */
+  const knownHosts = (file: string, entries: Array<[string, LabHost]>) => {
+    const lines = entries.map(([name, host]) => {
+      const keyPart = host.knownHostsLine.split(' ').slice(1).join(' ');
+      return `[${name}]:${PORT} ${keyPart}\n`;
+    });
+    writeFileSync(file, lines.join(''));
+    return file;
+  };
+
+  const inventory = (name: string, hosts: Record<string, Record<string, unknown> | null>, vars = {}) => {
+    const path = join(work, name);
+    writeFileSync(path, stringify({ all: { vars, hosts } }));
+    return path;
+  };
+
+  const sysctlValue = async (host: LabHost) => (await lab.sh(host.name, `cat ${SYSCTL_FILE} 2>&1`)).stdout;
+
+  before(async () => {
+    lab = await startLab({ hosts: BEHIND + 3, port: PORT });
+    bastion = lab.hosts[0]!;
+    targets = lab.hosts.slice(1, BEHIND + 1);
+    const hostsLines = lab.hosts.map((host) => `${host.address} ${hiddenName(host)}`).join('\n');
+    const added = await lab.sh(bastion.name, `printf '%s\\n' '${hostsLines}' >> /etc/hosts`);
+    assert.equal(added.exitCode, 0, added.stderr);
+  });
+  after(async () => {
+    await lab?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it(`${BEHIND} hosts behind one jump host, named as only the jump host knows them`, async () => {
+    // The proof that traffic went through the jump host: this machine cannot resolve the names.
+    await assert.rejects(lookup(hiddenName(targets[0]!)));
+    const hosts = Object.fromEntries(
+      targets.map((host) => [
+        host.name,
+        {
+          ansible_host: hiddenName(host),
+          ansible_port: PORT,
+          ansible_user: 'root',
+          ansible_ssh_private_key_file: lab.privateKeyPath,
+        },
+      ]),
+    );
+    const path = inventory('behind.yml', hosts, { netfix_jump_host: `root@${bastion.address}:${PORT}` });
+    const known = knownHosts(join(work, 'known_hosts_jump'), [
+      [bastion.address, bastion],
+      ...targets.map((host): [string, LabHost] => [hiddenName(host), host]),
+    ]);
+    const report = join(work, 'jump.json');
+    const run = await runNetfix([
+      'apply',
+      '-i',
+      path,
+      '--known-hosts',
+      known,
+      '--ssh-config',
+      'none',
+      playbook,
+      '-e',
+      'somaxconn=4096',
+      '--report',
+      report,
+    ]);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const result = await readReport(report);
+    assert.equal(result.hosts.length, BEHIND);
+    for (const host of result.hosts) {
+      assert.equal(host.status, 'changed', `${host.name}: ${host.error ?? ''}`);
+      // One handshake per host; the shared jump connections are not any host's.
+      assert.equal(host.stats.connects, 1, host.name);
+    }
+    for (const host of targets) assert.match(await sysctlValue(host), /net\.core\.somaxconn = 4096/);
+    // The jump host itself was only passed through.
+    assert.doesNotMatch(await sysctlValue(bastion), /somaxconn/);
+  });
+
+  it('a jump host that refuses names itself in each host’s error; nothing changes', async () => {
+    const target = targets[0]!;
+    const before = await lab.snapshot(target.name);
+    const path = inventory('bad-jump.yml', {
+      [target.name]: {
+        ansible_host: hiddenName(target),
+        ansible_port: PORT,
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: lab.privateKeyPath,
+        // No sshd on port 1 of the jump host's address.
+        ansible_ssh_common_args: `-o StrictHostKeyChecking=no -o ProxyJump=root@${bastion.address}:1`,
+      },
+    });
+    const known = knownHosts(join(work, 'known_hosts_bad_jump'), [[hiddenName(target), target]]);
+    const report = join(work, 'bad-jump.json');
+    const run = await runNetfix([
+      'apply',
+      '-i',
+      path,
+      '--known-hosts',
+      known,
+      '--ssh-config',
+      'none',
+      playbook,
+      '-e',
+      'somaxconn=1111',
+      '--report',
+      report,
+    ]);
+    assert.equal(run.exitCode, 3, run.stdout + run.stderr);
+    const [host] = (await readReport(report)).hosts;
+    assert.equal(host?.status, 'unreachable');
+    assert.match(
+      host?.error ?? '',
+      new RegExp(`jump host ${bastion.address.replaceAll('.', '\\.')} .*:1\\)`),
+    );
+    assert.match(host?.error ?? '', /connection refused/);
+    assert.deepEqual(await lab.snapshot(target.name), before);
+  });
+
+  describe('an encrypted private key', () => {
+    const target = () => lab.hosts[BEHIND + 1]!;
+    let keyFile: string;
+    let path: string;
+    let known: string;
+    const runWith = (name: string, env: Record<string, string>) => {
+      const report = join(work, `${name}.json`);
+      return runNetfix(
+        [
+          'apply',
+          '-i',
+          path,
+          '--known-hosts',
+          known,
+          '--ssh-config',
+          'none',
+          playbook,
+          '-e',
+          'somaxconn=2048',
+          '--report',
+          report,
+        ],
+        { env },
+      ).then(async (run) => ({ run, report, text: run.stdout + run.stderr + readFileSync(report, 'utf8') }));
+    };
+
+    before(() => {
+      keyFile = join(work, 'id_encrypted');
+      copyFileSync(lab.privateKeyPath, keyFile);
+      execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', PASSPHRASE, '-f', keyFile]);
+      path = inventory('encrypted.yml', {
+        [target().name]: {
+          ansible_host: target().address,
+          ansible_port: PORT,
+          ansible_user: 'root',
+          ansible_ssh_private_key_file: keyFile,
+        },
+      });
+      known = knownHosts(join(work, 'known_hosts_encrypted'), [[target().address, target()]]);
+    });
+
+    it('without its passphrase: a clear error naming the file and the ways to give it; nothing changes', async () => {
+      const before = await lab.snapshot(target().name);
+      const { run, report, text } = await runWith('no-passphrase', { NETFIX_SSH_PASSPHRASE: '' });
+      assert.equal(run.exitCode, 3, text);
+      const [host] = (await readReport(report)).hosts;
+      assert.equal(host?.status, 'unreachable');
+      assert.match(host?.error ?? '', new RegExp(`${keyFile} is encrypted and no passphrase was given`));
+      assert.match(host?.error ?? '', /NETFIX_SSH_PASSPHRASE/);
+      assert.match(host?.error ?? '', /--ask-key-passphrase/);
+      assert.deepEqual(await lab.snapshot(target().name), before);
+
+      const wrong = await runWith('wrong-passphrase', { NETFIX_SSH_PASSPHRASE: 'not-it-93e1' });
+      assert.equal(wrong.run.exitCode, 3, wrong.text);
+      assert.match(wrong.text, /the NETFIX_SSH_PASSPHRASE environment variable does not decrypt it/);
+      assert.ok(!wrong.text.includes('not-it-93e1'), 'the wrong passphrase was printed');
+      assert.deepEqual(await lab.snapshot(target().name), before);
+    });
+
+    it('with NETFIX_SSH_PASSPHRASE: the run goes through, and the passphrase is nowhere in the output', async () => {
+      const { run, text } = await runWith('passphrase', { NETFIX_SSH_PASSPHRASE: PASSPHRASE });
+      assert.equal(run.exitCode, 0, text);
+      assert.ok(!text.includes(PASSPHRASE), 'the passphrase was printed');
+      assert.match(await sysctlValue(target()), /net\.core\.somaxconn = 2048/);
+    });
+  });
+
+  it('~/.ssh/config: Host alias to HostName, Port, User, IdentityFile, UserKnownHostsFile, ProxyJump', async () => {
+    const direct = lab.hosts[BEHIND + 2]!;
+    const behind = targets[1]!;
+    const home = join(work, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    copyFileSync(lab.privateKeyPath, join(home, '.ssh', 'fleet_key'));
+    knownHosts(join(home, '.ssh', 'fleet_hosts'), [
+      [direct.address, direct],
+      [bastion.address, bastion],
+      [hiddenName(behind), behind],
+    ]);
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      [
+        'Host alias-direct',
+        `  HostName ${direct.address}`,
+        'Host alias-behind',
+        `  HostName ${hiddenName(behind)}`,
+        '  ProxyJump jumpbox',
+        'Host jumpbox',
+        `  HostName ${bastion.address}`,
+        'Host alias-* jumpbox',
+        `  Port ${PORT}`,
+        '  User root',
+        '  IdentityFile ~/.ssh/fleet_key',
+        '  UserKnownHostsFile ~/.ssh/fleet_hosts',
+        // Read by netfix only as far as it is written: Match is reported, not misapplied.
+        'Match user nobody',
+        '  Port 1',
+        '',
+      ].join('\n'),
+    );
+    // No connection variables at all: everything comes from ~/.ssh/config.
+    const path = inventory('aliases.yml', { 'alias-direct': null, 'alias-behind': null });
+    const report = join(work, 'aliases.json');
+    const run = await runNetfix(['apply', '-i', path, playbook, '-e', 'somaxconn=3072', '--report', report], {
+      env: { HOME: home },
+    });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /\.ssh\/config:13: Match is not supported/);
+    const result = await readReport(report);
+    assert.deepEqual(result.hosts.map((host) => [host.name, host.status]).sort(), [
+      ['alias-behind', 'changed'],
+      ['alias-direct', 'changed'],
+    ]);
+    assert.match(await sysctlValue(direct), /net\.core\.somaxconn = 3072/);
+    assert.match(await sysctlValue(behind), /net\.core\.somaxconn = 3072/);
+  });
+});
