@@ -91,6 +91,10 @@ describe('jump hosts, encrypted keys and ssh config', () => {
       ...targets.map((host): [string, LabHost] => [hiddenName(host), host]),
     ]);
     const report = join(work, 'jump.json');
+    const bastionLogins = () =>
+      readFileSync(join(lab.dir, 'hosts', bastion.name, 'sshd.log'), 'utf8').split('Accepted publickey')
+        .length;
+    const loginsBefore = bastionLogins();
     const run = await runNetfix([
       'apply',
       '-i',
@@ -113,6 +117,9 @@ describe('jump hosts, encrypted keys and ssh config', () => {
       // One handshake per host; the shared jump connections are not any host's.
       assert.equal(host.stats.connects, 1, host.name);
     }
+    // All hosts start at once and hold their channel to the end: 10 on the first jump
+    // connection, the other 2 on a second one.
+    assert.equal(bastionLogins() - loginsBefore, 2);
     for (const host of targets) assert.match(await sysctlValue(host), /net\.core\.somaxconn = 4096/);
     // The jump host itself was only passed through.
     assert.doesNotMatch(await sysctlValue(bastion), /somaxconn/);
