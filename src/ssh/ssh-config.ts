@@ -223,6 +223,7 @@ export function parseJumpList(value: string): { hops: JumpSpec[] } | { error: st
   if (value.toLowerCase() === 'none') return { hops: [] };
   const hops: JumpSpec[] = [];
   for (const part of value.split(',')) {
+    if (part.trim() === '') return { error: `jump hosts "${value}": an empty hop between commas` };
     const hop = parseJumpHop(part.trim());
     if (typeof hop === 'string') return { error: hop };
     hops.push(hop);
