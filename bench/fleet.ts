@@ -4,8 +4,8 @@
 // the relays count every tool's TCP connections the same way.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { type Lab, startLab } from '../test/lab/index.js';
+import { inventoryFile } from '../test/lab/lab-files.js';
 import type { Cgroup, CgroupTree } from './cgroup.js';
 import type { Relays } from './relays.js';
 
@@ -58,7 +58,8 @@ export async function startFleet(
       delayMs,
     );
     const inventoryPath = path.join(dir, 'inventory.yml');
-    writeFileSync(inventoryPath, inventory(hosts, lab.privateKeyPath));
+    // The lab's own inventory, with the relays as ansible_host.
+    writeFileSync(inventoryPath, inventoryFile(lab.dir, hosts, lab.privateKeyPath));
     const knownHostsPath = path.join(dir, 'known_hosts');
     // The lab's line for each host is `address keytype key`: the same key under the relay's address.
     writeFileSync(
@@ -83,22 +84,6 @@ export async function startFleet(
     await lab.stop();
     throw error;
   }
-}
-
-/** Ansible's YAML inventory, as the lab writes it, with the relays as ansible_host. */
-function inventory(hosts: FleetHost[], privateKeyPath: string): string {
-  const entries = Object.fromEntries(
-    hosts.map((h) => [
-      h.name,
-      {
-        ansible_host: h.address,
-        ansible_port: h.port,
-        ansible_user: 'root',
-        ansible_ssh_private_key_file: privateKeyPath,
-      },
-    ]),
-  );
-  return stringify({ all: { children: { hypervisors: { hosts: entries } } } });
 }
 
 /** The lab's daemon and every sshd: each has the lab's directory in its command line. */

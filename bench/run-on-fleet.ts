@@ -27,6 +27,24 @@ function machineBusyMs(): number {
   return (user + nice + system + irq + softirq) * TICK_MS;
 }
 
+/** What every tool's sample reports the same way: times, memory, connects and execs per host. */
+export function sampleOf(run: FleetMeasured, execs: number[] | null): Sample {
+  const connects = meanAndMax(run.connects);
+  const perHost = execs ? meanAndMax(execs) : null;
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    peakRssBytes: run.peakRssBytes,
+    connectsPerHost: connects.mean,
+    maxConnectsPerHost: connects.max,
+    execsPerHost: perHost ? perHost.mean : null,
+    maxExecsPerHost: perHost ? perHost.max : null,
+    labCpuMs: run.labCpuMs,
+    relayCpuMs: run.relayCpuMs,
+    otherCpuMs: run.otherCpuMs,
+  };
+}
+
 function selfCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import type { Fleet } from '../fleet.js';
 import { REPO } from '../playbook.js';
-import { meanAndMax, measureOnFleet } from '../run-on-fleet.js';
+import { measureOnFleet, sampleOf } from '../run-on-fleet.js';
 import { type BenchContext, GateError, type Sample } from '../sample.js';
 import { HASHSIZE } from '../verify-hosts.js';
 import { parseRecap } from './recap.js';
@@ -95,21 +95,8 @@ export async function runAnsible(
     }
     if (run.exitCode !== 0) throw why(`exit ${run.exitCode}`);
     const sessions = sessionsPerHost(sshLog, fleet);
-    const connects = meanAndMax(run.connects);
-    const counted = sessions.some((n) => n > 0);
-    const execs = meanAndMax(sessions);
-    return {
-      wallMs: run.wallMs,
-      cpuMs: run.cpuMs,
-      peakRssBytes: run.peakRssBytes,
-      connectsPerHost: connects.mean,
-      maxConnectsPerHost: connects.max,
-      execsPerHost: counted ? execs.mean : null,
-      maxExecsPerHost: counted ? execs.max : null,
-      labCpuMs: run.labCpuMs,
-      relayCpuMs: run.relayCpuMs,
-      otherCpuMs: run.otherCpuMs,
-    };
+    // No session counted: the wrapper was not used, so the count is unknown, not zero.
+    return sampleOf(run, sessions.some((n) => n > 0) ? sessions : null);
   } finally {
     rmSync(controlDir, { recursive: true, force: true });
   }

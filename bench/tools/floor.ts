@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Fleet } from '../fleet.js';
 import type { FloorJob, FloorResult } from '../floor.js';
-import { meanAndMax, measureOnFleet } from '../run-on-fleet.js';
+import { measureOnFleet, sampleOf } from '../run-on-fleet.js';
 import { type BenchContext, GateError, type Sample } from '../sample.js';
 
 export async function runFloor(fleet: Fleet, ctx: BenchContext, floorScript: string): Promise<Sample> {
@@ -33,18 +33,8 @@ export async function runFloor(fleet: Fleet, ctx: BenchContext, floorScript: str
       `floor: ${wrong.length} of ${fleet.hosts.length} hosts failed, e.g. ${first?.name}: ${first?.error ?? first?.output}`,
     );
   }
-  const connects = meanAndMax(run.connects);
-  const execs = meanAndMax(result.hosts.map((h) => h.execs));
-  return {
-    wallMs: run.wallMs,
-    cpuMs: run.cpuMs,
-    peakRssBytes: run.peakRssBytes,
-    connectsPerHost: connects.mean,
-    maxConnectsPerHost: connects.max,
-    execsPerHost: execs.mean,
-    maxExecsPerHost: execs.max,
-    labCpuMs: run.labCpuMs,
-    relayCpuMs: run.relayCpuMs,
-    otherCpuMs: run.otherCpuMs,
-  };
+  return sampleOf(
+    run,
+    result.hosts.map((h) => h.execs),
+  );
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { RunResult } from '../../src/engine/index.js';
 import type { Fleet } from '../fleet.js';
 import { REPO } from '../playbook.js';
-import { meanAndMax, measureOnFleet } from '../run-on-fleet.js';
+import { meanAndMax, measureOnFleet, sampleOf } from '../run-on-fleet.js';
 import { type BenchContext, GateError, type Sample } from '../sample.js';
 import { HASHSIZE } from '../verify-hosts.js';
 
@@ -80,24 +80,16 @@ export async function runNetfix(fleet: Fleet, ctx: BenchContext, phase: NetfixPh
   if (reportedConnects !== relayed)
     throw why(`netfix counted ${reportedConnects} connections, the relays saw ${relayed}`);
 
-  const execs = meanAndMax(report.hosts.map((h) => h.stats.execs));
-  const connects = meanAndMax(run.connects);
   // The design's budget: one probe exec, plus one per task that changed (handlers included).
   const changedTasks = (h: RunResult['hosts'][number]) =>
     h.tasks.filter((t) => t.status === 'changed').length;
   const overBudget = report.hosts.filter((h) => h.stats.execs > 1 + changedTasks(h)).length;
   return {
-    wallMs: run.wallMs,
-    cpuMs: run.cpuMs,
-    peakRssBytes: run.peakRssBytes,
-    connectsPerHost: connects.mean,
-    maxConnectsPerHost: connects.max,
-    execsPerHost: execs.mean,
-    maxExecsPerHost: execs.max,
+    ...sampleOf(
+      run,
+      report.hosts.map((h) => h.stats.execs),
+    ),
     bytesReceivedPerHost: meanAndMax(report.hosts.map((h) => h.stats.bytesReceived)).mean,
     ...(phase === 'first' ? { hostsOverExecBudget: overBudget } : {}),
-    labCpuMs: run.labCpuMs,
-    relayCpuMs: run.relayCpuMs,
-    otherCpuMs: run.otherCpuMs,
   };
 }
