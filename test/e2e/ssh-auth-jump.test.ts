@@ -3,14 +3,14 @@
 // fails, an encrypted key with and without its passphrase, and ~/.ssh/config aliases (HostName,
 // Port, User, IdentityFile, UserKnownHostsFile, ProxyJump).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { type Lab, type LabHost, startLab } from '../lab/index.js';
-import { readReport, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
+import { netfixBin, readReport, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
 
 const PORT = 2222;
 const SYSCTL_FILE = '/etc/sysctl.d/90-netfix-auth.conf';
@@ -170,25 +170,27 @@ describe('jump hosts, encrypted keys and ssh config', () => {
     let keyFile: string;
     let path: string;
     let known: string;
+    const applyArgs = (name: string, somaxconn: number) => [
+      'apply',
+      '-i',
+      path,
+      '--known-hosts',
+      known,
+      '--ssh-config',
+      'none',
+      playbook,
+      '-e',
+      `somaxconn=${somaxconn}`,
+      '--report',
+      join(work, `${name}.json`),
+    ];
     const runWith = (name: string, env: Record<string, string>) => {
       const report = join(work, `${name}.json`);
-      return runNetfix(
-        [
-          'apply',
-          '-i',
-          path,
-          '--known-hosts',
-          known,
-          '--ssh-config',
-          'none',
-          playbook,
-          '-e',
-          'somaxconn=2048',
-          '--report',
-          report,
-        ],
-        { env },
-      ).then(async (run) => ({ run, report, text: run.stdout + run.stderr + readFileSync(report, 'utf8') }));
+      return runNetfix(applyArgs(name, 2048), { env }).then(async (run) => ({
+        run,
+        report,
+        text: run.stdout + run.stderr + readFileSync(report, 'utf8'),
+      }));
     };
 
     before(() => {
@@ -229,6 +231,43 @@ describe('jump hosts, encrypted keys and ssh config', () => {
       assert.equal(run.exitCode, 0, text);
       assert.ok(!text.includes(PASSPHRASE), 'the passphrase was printed');
       assert.match(await sysctlValue(target()), /net\.core\.somaxconn = 2048/);
+    });
+    it('--ask-key-passphrase: asked on a terminal without echo; with no terminal, an input error', async () => {
+      const noTerminal = await runNetfix([...applyArgs('no-terminal', 2500), '--ask-key-passphrase'], {
+        env: { NETFIX_SSH_PASSPHRASE: '' },
+      });
+      assert.equal(noTerminal.exitCode, 1, noTerminal.stdout + noTerminal.stderr);
+      assert.match(noTerminal.stderr, /--ask-key-passphrase: stdin is not a terminal/);
+
+      // script(1) gives netfix a pseudo-terminal; the passphrase is typed once the prompt shows,
+      // as a person would, so that the terminal's own echo (were it on) would show it.
+      const quoteArg = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+      const command = [process.execPath, netfixBin, ...applyArgs('prompt', 2500), '--ask-key-passphrase']
+        .map(quoteArg)
+        .join(' ');
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+        env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', NETFIX_SSH_PASSPHRASE: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let transcript = '';
+      let prompts = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        transcript += chunk.toString();
+        const seen = transcript.split('Enter passphrase for key').length - 1;
+        if (seen > prompts) {
+          prompts = seen;
+          child.stdin.write(`${PASSPHRASE}\r`);
+        }
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(timer);
+      child.stdin.destroy();
+      assert.equal(exitCode, 0, transcript);
+      assert.equal(prompts, 1, transcript);
+      assert.match(transcript, new RegExp(`Enter passphrase for key '${keyFile}'`));
+      assert.ok(!transcript.includes(PASSPHRASE), 'the passphrase was echoed');
+      assert.match(await sysctlValue(target()), /net\.core\.somaxconn = 2500/);
     });
   });
 
@@ -279,5 +318,90 @@ describe('jump hosts, encrypted keys and ssh config', () => {
     ]);
     assert.match(await sysctlValue(direct), /net\.core\.somaxconn = 3072/);
     assert.match(await sysctlValue(behind), /net\.core\.somaxconn = 3072/);
+  });
+  it('a chain of two jump hosts from ssh config; an unknown jump host key is refused and named', async () => {
+    const second = lab.hosts[BEHIND + 2]!;
+    const target = targets[2]!;
+    const deepName = `${target.name}.behind-second`;
+    const added = await lab.sh(second.name, `echo '${target.address} ${deepName}' >> /etc/hosts`);
+    assert.equal(added.exitCode, 0, added.stderr);
+    const home = join(work, 'home-chain');
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    const config = (knownHostsFile: string) =>
+      writeFileSync(
+        join(home, '.ssh', 'config'),
+        [
+          'Host deep',
+          `  HostName ${deepName}`,
+          // The second hop's name is one only the first hop resolves.
+          `  ProxyJump root@${bastion.address}:${PORT},root@${hiddenName(second)}:${PORT}`,
+          'Host *',
+          `  Port ${PORT}`,
+          '  User root',
+          `  IdentityFile ${lab.privateKeyPath}`,
+          `  UserKnownHostsFile ${knownHostsFile}`,
+          '',
+        ].join('\n'),
+      );
+    const path = inventory('chain.yml', { deep: null });
+    const run = (name: string) =>
+      runNetfix(
+        ['apply', '-i', path, playbook, '-e', 'somaxconn=1536', '--report', join(work, `${name}.json`)],
+        {
+          env: { HOME: home },
+        },
+      );
+
+    // Without the second hop's key in known_hosts: refused, and the message says which hop.
+    config(
+      knownHosts(join(work, 'known_hosts_chain_partial'), [
+        [bastion.address, bastion],
+        [deepName, target],
+      ]),
+    );
+    const refused = await run('chain-refused');
+    assert.equal(refused.exitCode, 3, refused.stdout + refused.stderr);
+    const [refusedHost] = (await readReport(join(work, 'chain-refused.json'))).hosts;
+    assert.match(refusedHost?.error ?? '', new RegExp(`jump host ${hiddenName(second)} .*unknown host key`));
+    assert.doesNotMatch(await sysctlValue(target), /1536/);
+
+    config(
+      knownHosts(join(work, 'known_hosts_chain'), [
+        [bastion.address, bastion],
+        [hiddenName(second), second],
+        [deepName, target],
+      ]),
+    );
+    const through = await run('chain');
+    assert.equal(through.exitCode, 0, through.stdout + through.stderr);
+    assert.match(await sysctlValue(target), /net\.core\.somaxconn = 1536/);
+  });
+
+  it('StrictHostKeyChecking no still refuses a changed key, with both fingerprints', async () => {
+    const host = targets[3]!;
+    const impostor = targets[4]!;
+    const home = join(work, 'home-strict');
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    // known_hosts records another host's key for this one: to netfix, the key changed.
+    knownHosts(join(home, '.ssh', 'known_hosts'), [[host.address, impostor]]);
+    writeFileSync(join(home, '.ssh', 'config'), 'Host *\n  StrictHostKeyChecking no\n');
+    const path = inventory('strict.yml', {
+      [host.name]: {
+        ansible_host: host.address,
+        ansible_port: PORT,
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: lab.privateKeyPath,
+      },
+    });
+    const report = join(work, 'strict.json');
+    const run = await runNetfix(['apply', '-i', path, playbook, '-e', 'somaxconn=1111', '--report', report], {
+      env: { HOME: home },
+    });
+    assert.equal(run.exitCode, 3, run.stdout + run.stderr);
+    const [result] = (await readReport(report)).hosts;
+    assert.match(result?.error ?? '', /HOST KEY CHANGED/);
+    assert.ok(result?.error?.includes(host.hostKeyFingerprint), 'names the offered fingerprint');
+    assert.ok(result?.error?.includes(impostor.hostKeyFingerprint), 'names the recorded fingerprint');
+    assert.doesNotMatch(await sysctlValue(host), /1111/);
   });
 });
