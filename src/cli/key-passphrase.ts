@@ -38,11 +38,13 @@ export function passphraseSource(args: {
 function askHidden(question: string): Promise<string | undefined> {
   const input = process.stdin;
   return new Promise((resolve) => {
-    process.stderr.write(question);
     let typed = '';
     const wasRaw = input.isRaw;
+    // Echo off before the prompt shows, as readpassphrase(3) does: a passphrase typed the moment
+    // the prompt appears must not reach the screen.
     input.setRawMode(true);
     input.resume();
+    process.stderr.write(question);
     const finish = (value: string | undefined) => {
       input.off('data', onData);
       input.setRawMode(wasRaw);
