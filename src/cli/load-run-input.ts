@@ -33,10 +33,13 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
   const { inventory, problems: inventoryProblems } = loadInventories(args.inventories);
   const { playbooks, problems: playbookProblems } = loadPlaybooks(args.playbooks);
   problems.push(...inventoryProblems, ...playbookProblems);
-  // Render what did load even when something else did not, so that one run reports every error.
-  const resolution = resolvePlays(playbooks, inventory, {
+  // Render what did load even when something else did not, so that one run reports every error;
+  // but an inventory that yielded no host because it is broken would make every play's pattern
+  // "match no host", an echo of its own errors.
+  const inventoryBroken = inventory.hosts.size === 0 && inventoryProblems.length > 0;
+  const resolution = resolvePlays(inventoryBroken ? [] : playbooks, inventory, {
     extraVars: extra.vars,
-    ...(args.limit === undefined ? {} : { limit: args.limit }),
+    ...(args.limit === undefined || inventoryBroken ? {} : { limit: args.limit }),
   });
   problems.push(...resolution.problems);
   const secrets = secretValuesByHost(args.secretVars ?? [], resolution.tasksByHost, {

@@ -87,7 +87,14 @@ function problemsFromIssue(issue: Issue, prefix: YamlPath, context: ZodProblemCo
       if (isMissing(issue)) return [at(path, `required field '${String(path[path.length - 1])}' is missing`)];
       // A custom message from the schema says more than a generic one.
       if (!issue.message.startsWith('Invalid input')) return [at(path, issue.message)];
-      return [at(path, `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}`)];
+      // YAML 1.1 (Ansible's) reads yes/no/on/off/y/n unquoted as booleans: `name: on` is true.
+      const hint =
+        issue.expected === 'string' && typeof issue.input === 'boolean'
+          ? ' (YAML reads unquoted yes/no/on/off/y/n as booleans: quote the string)'
+          : '';
+      return [
+        at(path, `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}${hint}`),
+      ];
     }
     case 'invalid_value': {
       if (!issue.message.startsWith('Invalid option')) return [at(path, issue.message)];
@@ -99,7 +106,12 @@ function problemsFromIssue(issue: Issue, prefix: YamlPath, context: ZodProblemCo
     case 'invalid_format':
       // After rendering, the value is not what was written: show what was checked.
       return [
-        at(path, typeof issue.input === 'string' ? `${issue.message} (got '${issue.input}')` : issue.message),
+        at(
+          path,
+          typeof issue.input === 'string'
+            ? `${issue.message} (got '${printable(issue.input)}')`
+            : issue.message,
+        ),
       ];
     default:
       return [at(path, issue.message)];
@@ -158,6 +170,20 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return value.length <= 40 ? `the string '${value}'` : 'a string';
+  if (typeof value === 'string') return value.length <= 40 ? `the string '${printable(value)}'` : 'a string';
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
+}
+
+const shownLength = 120;
+
+/**
+ * A value as a message may show it: control characters (a newline, ESC, which a terminal would
+ * obey) as escapes, and no more than a line of it.
+ */
+export function printable(value: string): string {
+  const escaped = value.replace(/[\x00-\x1f\x7f-\x9f]/g, (char) => {
+    const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+    return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return escaped.length > shownLength ? `${escaped.slice(0, shownLength)}…` : escaped;
 }

@@ -4,6 +4,7 @@ import {
   formatFieldPath,
   isMapping,
   locate,
+  positionText,
   type YamlPath,
   type YamlSource,
 } from '../input/index.js';
@@ -79,6 +80,9 @@ export function collectDeclarations(source: YamlSource, fileIndex: number, data:
         }
       }
       if (key === 'hosts' && isMapping(value)) {
+        // Ranges overlap silently (`hv[1:3]` and `hv2`): the host's variables would be merged
+        // in an order nobody wrote down.
+        const listedBy = new Map<string, string>();
         for (const [hostKey, hostVars] of Object.entries(value)) {
           const hostPath = [...path, 'hosts', hostKey];
           if (!inventoryPatterns.hostKey.test(hostKey)) continue;
@@ -92,6 +96,21 @@ export function collectDeclarations(source: YamlSource, fileIndex: number, data:
               problem(hostPath, `invalid host name '${host}': must match ${inventoryPatterns.host}`, true);
               continue;
             }
+            const earlier = listedBy.get(host);
+            if (earlier !== undefined) {
+              const first = positionText(
+                locate(source, [...path, 'hosts', earlier], { key: true }),
+                source.file,
+              );
+              const by = earlier === host ? '' : ` by '${earlier}'`;
+              problem(
+                hostPath,
+                `host '${host}' is already listed in group '${name}'${by} (at ${first})`,
+                true,
+              );
+              continue;
+            }
+            listedBy.set(host, hostKey);
             out.hosts.push({ fileIndex, path: hostPath, name: host, group: name });
             collectVars({ kind: 'host', name: host }, hostVars, hostPath);
           }

@@ -72,7 +72,19 @@ function buildInventory(
 ): { inventory: Inventory; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const declarations: FileDeclarations[] = sources.map((source, fileIndex) => {
-    const data = source.doc.toJS() ?? {};
+    // Unparsable: its problems were reported, and the structure of what parsed is a guess.
+    if (source.data === undefined) return { groups: [], hosts: [], vars: [], problems: [] };
+    if (source.data === null) {
+      problems.push({
+        file: source.file,
+        line: 1,
+        col: 1,
+        field: '',
+        message: 'empty inventory: expected a mapping of groups, e.g. all: { hosts: { hv1: } }',
+      });
+      return { groups: [], hosts: [], vars: [], problems: [] };
+    }
+    const data = source.data;
     const checked = inventoryFileSchema.safeParse(data, { reportInput: true });
     if (!checked.success) {
       problems.push(

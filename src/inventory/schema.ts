@@ -130,7 +130,12 @@ export const inventoryGroupSchema = z
 
 /** A whole inventory file: group names (usually just `all`) to groups. */
 export const inventoryFileSchema = z
-  .record(groupName, inventoryGroupSchema.nullable())
+  .record(groupName, inventoryGroupSchema.nullable(), {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'an inventory is a mapping of group names to groups, e.g. all: { hosts: { hv1: } }'
+        : undefined,
+  })
   .describe('netfix inventory (Ansible YAML inventory format).');
 
 export type InventoryGroupInput = z.input<typeof inventoryGroupSchema>;

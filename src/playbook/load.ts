@@ -29,7 +29,7 @@ export function loadPlaybooks(files: readonly string[]): {
   playbooks: LoadedPlaybook[];
   problems: InputProblem[];
 } {
-  const read = files.map((file) => readYamlSource(file));
+  const read = files.map((file) => readYamlSource(file, ['plays']));
   const loaded = read.flatMap((result) => (result.source ? [buildPlaybook(result.source)] : []));
   return {
     playbooks: loaded.map((result) => result.playbook),
@@ -45,7 +45,7 @@ export function parsePlaybooks(texts: readonly PlaybookText[]): {
   playbooks: LoadedPlaybook[];
   problems: InputProblem[];
 } {
-  const parsed = texts.map(({ file, text }) => parseYamlSource(file, text));
+  const parsed = texts.map(({ file, text }) => parseYamlSource(file, text, ['plays']));
   const loaded = parsed.map((result) => buildPlaybook(result.source));
   return {
     playbooks: loaded.map((result) => result.playbook),
@@ -58,8 +58,10 @@ export function parsePlaybooks(texts: readonly PlaybookText[]): {
 
 function buildPlaybook(source: YamlSource): { playbook: LoadedPlaybook; problems: InputProblem[] } {
   const context: LoadContext = { source, problems: [], typoTargets: new Set() };
-  const data: unknown = source.doc.toJS();
-  if (data === null || data === undefined) {
+  const data: unknown = source.data;
+  // Unparsable: its problems were reported, and the structure of what parsed is a guess.
+  if (data === undefined) return { playbook: { file: source.file, plays: [] }, problems: [] };
+  if (data === null) {
     context.problems.push({
       ...locate(source, []),
       field: 'plays',

@@ -11,6 +11,11 @@ export const namePatterns = {
   sysctlKey: /^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,254}$/,
   /** systemd/sysvinit service names. */
   service: /^[A-Za-z0-9_][A-Za-z0-9_.@:-]{0,127}$/,
+  /**
+   * A file on the host that netfix writes or tests: absolute, segments of a conservative
+   * character set (no spaces, quotes, `$`, backticks or globs), no `.` or `..` segment, no `//`.
+   */
+  hostPath: /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_@%+=:,.-]{1,255})+$/,
   /** A parameter value written to sysfs or an options line: no whitespace, quotes or shell syntax. */
   moduleParamValue: /^[A-Za-z0-9_.,:+\-/]{1,256}$/,
 } as const;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { namePatterns } from '../../shell/index.js';
 
 // A path netfix tests with `[ -e ]` and prints in a probe record: absolute, one line.
 const hostPath = z
   .string()
-  .regex(/^\/[^\n\0]*$/, 'must be an absolute path on the host, on one line')
+  .regex(
+    namePatterns.hostPath,
+    `must be an absolute path on the host matching ${namePatterns.hostPath} (no spaces, quotes, shell syntax, '.' or '..')`,
+  )
   .describe('Absolute path on the host.');
 
 export const commandParams = z

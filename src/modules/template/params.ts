@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namePatterns } from '../../shell/index.js';
 import { renderTemplateFile } from './render.js';
 
 // The contract gives modules their params only, never the host's variables. So the file is
@@ -9,7 +10,10 @@ import { renderTemplateFile } from './render.js';
 
 const hostPath = z
   .string()
-  .regex(/^\/[^\n\0]*[^/\n\0]$/, 'must be an absolute path to a file on the host, on one line');
+  .regex(
+    namePatterns.hostPath,
+    `must be an absolute path to a file on the host matching ${namePatterns.hostPath} (no spaces, quotes, shell syntax, '.' or '..')`,
+  );
 
 // Login and group names as useradd accepts them; a name never starts with a digit, so a string
 // of digits is an id.
@@ -33,6 +37,11 @@ export const templateParams = z
     src: z
       .string()
       .min(1)
+      // A relative src stays inside templates/: `../../etc/shadow` would copy a controller file to hosts.
+      .refine(
+        (src) => !src.split('/').includes('..'),
+        "must not contain '..': keep templates inside templates/",
+      )
       .optional()
       .describe('Handlebars file, relative to templates/ in the directory netfix runs in (or absolute).'),
     vars: z

@@ -63,7 +63,7 @@ test('YAML syntax errors and unquoted templates are problems with positions', ()
     broken.problems.map((p) => `${p.line}:${p.col}`),
     ['2:1', '3:4'],
   );
-  assert.match(broken.problems[0]!.message, /^YAML: Map keys must be unique/);
+  assert.match(broken.problems[0]!.message, /^duplicate key 'a' \(first at line 1, column 1\)/);
   assert.match(broken.problems[1]!.message, /^a value that starts with '\{\{' must be quoted/);
 });
 
