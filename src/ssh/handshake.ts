@@ -53,6 +53,9 @@ export async function handshake(
   const serverHostKey = preferredHostKeyAlgorithms(knownHosts, hostKeys.hostName);
 
   const client = new ssh2.Client();
+  // ssh2 can still emit an error after a failed handshake's destroy() ("Connection lost before
+  // handshake"); unheard, it would crash the process. Whoever keeps the client adds its own.
+  client.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     let done = false;
     const finish = (error?: ConnectError) => {
