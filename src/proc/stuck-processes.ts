@@ -7,11 +7,15 @@ import { raw, type Sh, sh } from '../shell/index.js';
 // command and timeout diagnostics read the same records.
 
 /**
- * Defines `nf_stuck_scan [PROC_ROOT] [PGID]`: one loop over /proc/<pid>/stat with builtins only
+ * Defines `nf_stuck_scan [PROC_ROOT] [PGID]`: a loop over /proc/<pid>/stat with builtins only
  * (`read` and parameter expansion); a process is forked only for the rare process selected (`tr`
  * for its cmdline). Without PGID it selects every process in state D; with PGID, every process of
- * that process group whatever its state (what a timed-out command left running). For each one it
- * prints, one record per line:
+ * that process group whatever its state (what a timed-out command left running). Sets
+ * $nf_stuck_found when it printed a process. Without PGID, one `grep -l ') D '` over every stat
+ * file picks the candidates (a superset: every stat line in D has it): dash's `read` takes one
+ * syscall per byte, so the loop over a host's thousand processes (kernel threads included) cost
+ * ~300k syscalls, and one grep costs one fork+exec and a read per file. Without grep (exit above
+ * 2) the loop reads every process as before. For each one it prints, one record per line:
  *   proc <its stat line>      starts a record
  *   cmdline <argv, NULs as spaces>
  *   wchan <kernel function it sleeps in>, when readable
@@ -21,8 +25,15 @@ import { raw, type Sh, sh } from '../shell/index.js';
  * found after the last ') '. PROC_ROOT exists so the loop can be tested against a fake tree.
  */
 export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
-  nf_pr=\${1:-/proc}; nf_pg=\${2:-}
-  for nf_sp in "$nf_pr"/[0-9]*; do
+  nf_pr=\${1:-/proc}; nf_pg=\${2:-}; nf_stuck_found=
+  if [ -n "$nf_pg" ]; then set -- "$nf_pr"/[0-9]*/stat
+  else
+    nf_sc=$(grep -l ') D ' "$nf_pr"/[0-9]*/stat 2>/dev/null)
+    if [ "$?" -le 2 ]; then nf_ifs=$IFS; IFS='
+'; set -- $nf_sc; IFS=$nf_ifs; else set -- "$nf_pr"/[0-9]*/stat; fi
+  fi
+  for nf_sp in "$@"; do
+    nf_sp=\${nf_sp%/stat}
     { read -r nf_sl < "$nf_sp/stat"; } 2>/dev/null || continue
     nf_sf=\${nf_sl##*) }
     if [ -n "$nf_pg" ]; then
@@ -30,7 +41,7 @@ export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
     else
       [ "\${nf_sf%% *}" = D ] || continue
     fi
-    printf 'proc %s\\n' "$nf_sl"
+    nf_stuck_found=1; printf 'proc %s\\n' "$nf_sl"
     printf 'cmdline %s\\n' "$(tr '\\000\\n' '  ' < "$nf_sp/cmdline" 2>/dev/null)"
     # /proc/<pid>/wchan has no final newline: read fails at EOF but has set the variable.
     nf_wc=; { read -r nf_wc < "$nf_sp/wchan"; } 2>/dev/null; [ -n "$nf_wc" ] && printf 'wchan %s\\n' "$nf_wc"
@@ -51,12 +62,13 @@ export const stuckScanFunction: Sh = raw(`nf_stuck_scan() {
 /**
  * Probe lines: the scan's output as the command record `recordName`, and a second scan a second
  * later as `<recordName>-again`. Processes pass through D for a moment all the time (disk I/O, a
- * module load that is about to finish): only one found in both scans is stuck.
+ * module load that is about to finish): only one found in both scans is stuck. The scan reads the
+ * whole machine, so it runs once per script (nf_once), whichever sections ask.
  */
 export function stuckProcessProbe(recordName: string): Sh {
   return sh`${stuckScanFunction}
-nf_cmd ${recordName} nf_stuck_scan
-if [ -n "$(nf_stuck_scan)" ]; then sleep 1; nf_cmd ${`${recordName}-again`} nf_stuck_scan; fi`;
+nf_once stuck-scan ${recordName} nf_stuck_scan
+if [ -n "$nf_stuck_found" ]; then sleep 1; nf_once stuck-scan-again ${`${recordName}-again`} nf_stuck_scan; fi`;
 }
 
 /** The processes stuck in both scans of stuckProcessProbe (same pid, still in D). */

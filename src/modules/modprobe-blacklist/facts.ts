@@ -52,17 +52,36 @@ export function probeModprobeBlacklist(params: ModprobeBlacklistParams): Sh {
   const files = sh`nf_exists ${globs}
 nf_glob ${globs}`;
   if (params.state === 'present') return files;
-  // Cost: two modprobe processes inside the probe exec (no extra round trip), for `absent` tasks
-  // only; the file scan above already forks a `cat` per file. --show-depends never loads
-  // anything, so it cannot hang like the loads of incident 3. The first shows how kmod itself
-  // resolves the module with this host's configuration (a check on the files netfix read); the
-  // second, with an empty configuration (-C /dev/null), names every module of the dependency
-  // chain, which the first cannot do: kmod prints `install /bin/false` without the module's name.
+  // Two modprobe processes inside the probe exec (no extra round trip), for `absent` tasks, when
+  // kmodInstallGate says they can matter. --show-depends never loads anything, so it cannot
+  // hang like the loads of incident 3. The first shows how kmod itself resolves the module with
+  // this host's configuration (a check on the files netfix read); the second, with an empty
+  // configuration (-C /dev/null), names every module of the dependency chain, which the first
+  // cannot do: kmod prints `install /bin/false` without the module's name.
   return sh`${files}
 nf_file /proc/cmdline
+${kmodInstallGate}
+if [ "$nf_kmod_inst" != 1 ]; then
 nf_cmd show-depends modprobe --show-depends ${module}
-nf_cmd chain modprobe --show-depends -C /dev/null ${module}`;
+nf_cmd chain modprobe --show-depends -C /dev/null ${module}
+fi`;
 }
+
+/**
+ * Sets $nf_kmod_inst to 1 when neither the chain nor kmod's resolution can change what checks.ts
+ * reports, so that the two modprobe calls per module are skipped: kmod's whole configuration
+ * (`modprobe -c`, every source it reads, netfix's files or not) has no `install` line, and the
+ * kernel command line no module_blacklist=. Then --show-depends prints insmod and builtin lines
+ * only, and no module of any chain has a block of every load: the chain checks, the unexplained
+ * install check and verify's kmod check all find nothing. Run once per script, whatever the
+ * number of modules: on the lab, each modprobe is a Python start (~50 ms CPU). A modprobe
+ * without -c (busybox) or a missing grep leaves the gate open (0, or grep's error code).
+ */
+const kmodInstallGate = raw(`if [ -z "$nf_kmod_inst" ]; then
+{ modprobe -c 2>/dev/null || echo 'install ?'; } | grep -q '^install '; nf_kmod_inst=$?
+nf_kmod_cl=; { read -r nf_kmod_cl < /proc/cmdline; } 2>/dev/null
+case "$nf_kmod_cl" in *module_blacklist=*|*module-blacklist=*) nf_kmod_inst=0;; esac
+fi`);
 
 /** Module name from a .ko path: /lib/modules/6.1.0/kernel/net/netfilter/nf_conntrack.ko.xz. */
 function moduleOfPath(path: string): string {

@@ -28,15 +28,16 @@ export function probeService(params: ServiceParams): Sh {
   // in an unquoted glob; every other value is quoted.
   const bootLinks = raw(`/etc/rc[2345].d/S[0-9][0-9]${script}`);
   // nf_svc_up keeps the status command's exit code (nf_cmd's $nf_rc): 0 is running, and only
-  // then does libvirt's probe ask virsh.
+  // then does libvirt's probe ask virsh. nf_once: a task and a handler on the same service (the
+  // libvirtd restart of incident 3) run each command once per script.
   const lines = [
     sh`nf_exists /run/systemd/system
 if [ -d /run/systemd/system ]; then
-nf_cmd enabled systemctl is-enabled ${params.name}
-nf_cmd active systemctl is-active ${params.name}; nf_svc_up=$nf_rc
+nf_once ${`systemctl-is-enabled:${params.name}`} enabled systemctl is-enabled ${params.name}
+nf_once ${`systemctl-is-active:${params.name}`} active systemctl is-active ${params.name}; nf_svc_up=$nf_rc
 else
 nf_exists ${`/etc/init.d/${script}`} ${chkconfigPaths} ${updateRcdPaths} ${bootLinks}
-nf_svc_up=1; if [ -e ${`/etc/init.d/${script}`} ]; then nf_cmd status service ${script} status; nf_svc_up=$nf_rc; fi
+nf_svc_up=1; if [ -e ${`/etc/init.d/${script}`} ]; then nf_once ${`service-status:${script}`} status service ${script} status; nf_svc_up=$nf_rc; fi
 fi`,
   ];
   if (isLibvirtd(params)) lines.push(probeLibvirtHealth());

@@ -45,7 +45,7 @@ export interface LibvirtHealth {
  * for virbr* only: the default network's bridge is virbr0 unless someone renamed it.
  */
 export function probeLibvirtHealth(): Sh {
-  return sh`if [ "$nf_svc_up" = 0 ]; then nf_cmd virsh-net-info timeout ${virshSeconds} virsh -r -c qemu:///system net-info default; fi
+  return sh`if [ "$nf_svc_up" = 0 ]; then nf_once virsh-net-info:default virsh-net-info timeout ${virshSeconds} virsh -r -c qemu:///system net-info default; fi
 nf_glob ${raw('/sys/class/net/virbr*/operstate /sys/class/net/virbr*/flags')}
 ${stuckProcessProbe('stuck')}`;
 }

@@ -1,4 +1,4 @@
-import { emptyRecords, type FileRecord, type ProbeRecords } from './probe-records.js';
+import { type CommandRecord, emptyRecords, type FileRecord, type ProbeRecords } from './probe-records.js';
 
 /**
  * Splits the output of one remote script into per-section records. Sections are opened by
@@ -11,6 +11,11 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
   let current = emptyRecords();
   sections.set('', current);
   let pos = 0;
+  // nf_once: the record printed by the first section that ran the command, by key, and the
+  // sections that asked for it again (CMDREF), resolved once every record is read.
+  const shared = new Map<string, CommandRecord>();
+  const refs: { records: ProbeRecords; key: string; name: string }[] = [];
+  let sharedKey: string | undefined;
 
   const readLine = (): string | null => {
     if (pos >= stdout.length) return null;
@@ -71,11 +76,19 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
       case 'CMD': {
         const { body, endLine } = readBody();
         const exitCode = Number(endLine.slice(`${marker}END `.length));
-        current.commands.set(rest, {
-          name: rest,
-          exitCode: Number.isFinite(exitCode) ? exitCode : -1,
-          output: body,
-        });
+        const command = { name: rest, exitCode: Number.isFinite(exitCode) ? exitCode : -1, output: body };
+        current.commands.set(rest, command);
+        if (sharedKey !== undefined) shared.set(sharedKey, command);
+        sharedKey = undefined;
+        break;
+      }
+      case 'SHARED':
+        sharedKey = rest;
+        break;
+      case 'CMDREF': {
+        const space2 = rest.indexOf(' ');
+        if (space2 !== -1)
+          refs.push({ records: current, key: rest.slice(0, space2), name: rest.slice(space2 + 1) });
         break;
       }
       case 'KV': {
@@ -89,6 +102,10 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
       default:
         break;
     }
+  }
+  for (const ref of refs) {
+    const command = shared.get(ref.key);
+    if (command) ref.records.commands.set(ref.name, { ...command, name: ref.name });
   }
   shareFileRecords(sections);
   return sections;

@@ -14,6 +14,12 @@ import { raw, type Sh } from '../../shell/index.js';
  *   nf_stat PATH...      mode/uid/gid of each existing path, in one stat call
  *   nf_exists PATH...    which of the paths exist (no fork)
  *   nf_cmd NAME CMD...   exit code and combined output of a command
+ *   nf_once KEY NAME CMD...  nf_cmd, run once per script for KEY (a name that says everything
+ *                        the output depends on, e.g. `systemctl-is-active:libvirtd`): a later
+ *                        section asking for KEY gets the same record under its own NAME, and
+ *                        $nf_rc as the first run left it. What a tool costs is its fork+exec
+ *                        (and on the lab, a Python start): a handler probing the same service
+ *                        as a task, or a re-probe of several tasks, pays it once.
  *   nf_kv KEY VALUE      one value
  */
 export function probePrelude(nonce: string): Sh {
@@ -27,6 +33,8 @@ nf_glob() { for nf_p in "$@"; do [ -f "$nf_p" ] && nf_file "$nf_p"; done; return
 nf_exists() { for nf_p in "$@"; do [ -e "$nf_p" ] && nf_new "E$nf_p" && printf '%sEXISTS %s\\n' "$M" "$nf_p"; done; return 0; }
 nf_stat() { stat -c '%a %u %g %n' -- "$@" 2>/dev/null | while IFS= read -r nf_l; do printf '%sSTAT %s\\n' "$M" "$nf_l"; done; return 0; }
 nf_cmd() { nf_n=$1; shift; printf '%sCMD %s\\n' "$M" "$nf_n"; "$@" 2>&1; nf_rc=$?; printf '\\n%sEND %s\\n' "$M" "$nf_rc"; }
+nf_rcs=' '
+nf_once() { nf_ok=$1; shift; if nf_new "C$nf_ok"; then printf '%sSHARED %s\\n' "$M" "$nf_ok"; nf_cmd "$@"; nf_rcs="$nf_rcs$nf_ok=$nf_rc "; else printf '%sCMDREF %s %s\\n' "$M" "$nf_ok" "$1"; nf_rc=\${nf_rcs##* "$nf_ok"=}; nf_rc=\${nf_rc%% *}; fi; }
 nf_kv() { printf '%sKV %s %s\\n' "$M" "$1" "$2"; }
 `);
 }

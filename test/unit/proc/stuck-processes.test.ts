@@ -177,6 +177,24 @@ describe('nf_stuck_scan over a fake /proc', () => {
     assert.equal(stuck[2]?.cmdline, 'line1 line2');
   });
 
+  it('without grep (exit 127), reads every process itself and finds the same ones', () => {
+    const output = execFileSync(
+      '/bin/sh',
+      [
+        '-c',
+        `grep() { return 127; }\n${stuckScanFunction.text}\nnf_stuck_scan "$1"; echo "found=$nf_stuck_found"`,
+        'sh',
+        root,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.deepEqual(
+      parseStuckProcesses(output).map((process) => process.pid),
+      [4711, 4720, 5001],
+    );
+    assert.match(output, /\nfound=1\n$/);
+  });
+
   it('with a process group, prints every process of that group whatever its state (a timed-out command)', () => {
     writeFileSync(join(root, '1234', 'wchan'), 'do_select');
     const output = execFileSync(
