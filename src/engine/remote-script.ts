@@ -15,10 +15,15 @@ export function newNonce(): string {
 // Atomic write: a temporary file in the same directory (same filesystem, so rename is atomic),
 // flushed, given the old file's mode and owner (or the new mode), then renamed over the target.
 // A failure at any point removes the temporary file and leaves the target as it was.
+// A shell killed between write and rename (sshd or the host gone) cannot remove its file: the
+// next write of the same target removes those whose writer (the PID in the name) is gone.
 const applyPrelude = raw(`nf_write() {
   nf_d=\${1%/*}; [ -n "$nf_d" ] || nf_d=/
   [ -d "$nf_d" ] || mkdir -p -- "$nf_d" || return 1
   nf_t="$nf_d/.\${1##*/}.netfix-tmp.$$"
+  for nf_o in "$nf_d/.\${1##*/}".netfix-tmp.*; do
+    [ -f "$nf_o" ] && [ ! -d "/proc/\${nf_o##*.}" ] && rm -f -- "$nf_o"
+  done
   ( umask 077 && printf '%s' "$3" > "$nf_t" ) || { rm -f -- "$nf_t"; return 1; }
   if [ -e "$1" ]; then chmod --reference="$1" -- "$nf_t" && chown --reference="$1" -- "$nf_t"; else chmod "$2" -- "$nf_t"; fi || { rm -f -- "$nf_t"; return 1; }
   sync -- "$nf_t" 2>/dev/null
