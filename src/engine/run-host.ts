@@ -1,7 +1,13 @@
 import type { Problem, RemoteStep } from '../modules/index.js';
 import { type ProbeRecords, parseProbeOutput } from '../modules/index.js';
 import { describeStuckProcess } from '../proc/stuck-processes.js';
-import { ConnectError, type ExecResult, ExecTimeoutError, type Transport } from '../ssh/transport.js';
+import {
+  ConnectError,
+  ConnectionLostError,
+  type ExecResult,
+  ExecTimeoutError,
+  type Transport,
+} from '../ssh/transport.js';
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
 import { abortReason, skipped } from './skipped.js';
@@ -36,6 +42,29 @@ function stuckStep(
     message: `timed out after ${error.timeoutMs / 1000}s in step ${index + 1}/${steps.length}, ${step.description}: \`${command}\` did not return${leftoversText(error)}`,
     output: `${output}${error.partialStderr}`.trim(),
   };
+}
+
+/**
+ * Where an apply was when the host went away (sshd killed, host down, connection cut): the last
+ * step its output opened, and whether that step had ended. What the step did on the host is not
+ * known; the next run's probe reads it.
+ */
+function interruptedAt(stdout: string, nonce: string, steps: RemoteStep[]): string {
+  const marker = `\x1e${nonce}`;
+  let index = -1;
+  let openedAt = -1;
+  for (let candidate = 0; candidate < steps.length; candidate++) {
+    const at = stdout.indexOf(`${marker}SECTION ${stepSectionId(candidate)}\n`);
+    if (at !== -1) [index, openedAt] = [candidate, at];
+  }
+  const step = steps[index];
+  if (!step) return `interrupted before step 1/${steps.length} (${steps[0]?.description ?? 'none'}) started`;
+  const ended = stdout.indexOf(`\n${marker}END `, openedAt) !== -1;
+  if (!ended)
+    return `interrupted in step ${index + 1}/${steps.length}, ${step.description}: whether it took effect is unknown until the next run reads the host`;
+  return index === steps.length - 1
+    ? `interrupted after its last step (${index + 1}/${steps.length}) ended, while re-reading the host`
+    : `interrupted after step ${index + 1}/${steps.length} ended, before step ${index + 2}/${steps.length} (${steps[index + 1]?.description}) started`;
 }
 
 /** What the timed-out command left running, one process a line (pid, state, wchan, stack). */
@@ -293,13 +322,31 @@ async function runPlay(
         task.timeoutSec,
       );
     } catch (error) {
-      const stuck = error instanceof ExecTimeoutError ? stuckStep(error, nonce, steps) : undefined;
+      const stuck =
+        error instanceof ExecTimeoutError
+          ? stuckStep(error, nonce, steps)
+          : error instanceof ConnectionLostError
+            ? { message: `${error.message}; ${interruptedAt(error.partialStdout, nonce, steps)}`, output: '' }
+            : undefined;
       return done('failed', {
         changes,
         problems: [...problems, { severity: 'error', message: stuck?.message ?? describeError(error) }],
         ...(stuck?.output ? { output: stuck.output } : {}),
       });
     }
+    if (applied.exitCode === null && applied.signal === null)
+      // No exit status: the session ended under the script (sshd gone) before the connection
+      // was seen to drop.
+      return done('failed', {
+        changes,
+        problems: [
+          ...problems,
+          {
+            severity: 'error',
+            message: `the session ended without an exit status (sshd or the host went away); ${interruptedAt(applied.stdout, nonce, steps)}`,
+          },
+        ],
+      });
     const records = parseProbeOutput(applied.stdout, nonce);
     carry.records = records;
     for (let index = 0; index < steps.length; index++) {

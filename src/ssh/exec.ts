@@ -208,7 +208,7 @@ function interpret(host: ExecHost, options: ExecOptions, outcome: RunOutcome): E
   const result: ExecResult = { stdout, stderr: marked.stderr, exitCode, signal, durationMs };
   const lost = host.connectionLost();
   if (lost && result.exitCode === null && result.signal === null) {
-    throw lostError(host, options.description, lost);
+    throw lostError(host, options.description, lost, stdout);
   }
   if (!options.become || marked.started) return result;
   const becomeUser = becomeUserOf(options.become);
@@ -237,8 +237,16 @@ function throwIfLost(host: ExecHost, description: string): void {
   if (lost) throw lostError(host, description, lost);
 }
 
-function lostError(host: ExecHost, description: string, reason: string): ConnectionLostError {
-  return new ConnectionLostError(`${host.where}: connection lost while running "${description}": ${reason}`);
+function lostError(
+  host: ExecHost,
+  description: string,
+  reason: string,
+  partialStdout = '',
+): ConnectionLostError {
+  return new ConnectionLostError(
+    `${host.where}: connection lost while running "${description}": ${reason}`,
+    partialStdout,
+  );
 }
 
 function channelOpenError(host: ExecHost, error: Error): Error {

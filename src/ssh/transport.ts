@@ -155,4 +155,11 @@ export class BecomeError extends Error {
 /** The connection dropped while a command ran. */
 export class ConnectionLostError extends Error {
   override name = 'ConnectionLostError';
+  constructor(
+    message: string,
+    /** What the command had printed before the connection went: how far it got. */
+    readonly partialStdout = '',
+  ) {
+    super(message);
+  }
 }
