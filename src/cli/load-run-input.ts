@@ -48,7 +48,10 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
     extraVars: extra.vars,
   });
   problems.push(...secrets.problems);
-  if (problems.length > 0) throw new InputError(sortProblems(problems));
+  if (problems.length > 0)
+    throw new InputError(
+      sortProblems(problems, ['--extra-vars', '--limit', '--secret-vars', ...args.inventories, ...args.playbooks]),
+    );
 
   const work: HostWork[] = [];
   for (const [hostName, plays] of resolution.tasksByHost) {

@@ -198,7 +198,7 @@ function duplicateKeys(source: YamlSource, fieldRoot: YamlPath): InputProblem[] 
           file: source.file,
           ...at,
           field: formatFieldPath([...fieldRoot, ...pathOf(ancestry), key]),
-          message: `duplicate key '${key}' (first at line ${was.line}, column ${was.col}): YAML keeps only one`,
+          message: `duplicate key '${key}' (first at line ${was.line}, column ${was.col}): only the last one counts`,
         });
       }
     },
