@@ -25,11 +25,18 @@ export class Sh {
   }
 }
 
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function quote(value: string | number): string {
   const text = String(value);
   // A NUL byte cannot be passed through any shell word: refuse it rather than truncate silently.
   if (text.includes('\0'))
     throw new UnquotableValueError('value contains a NUL byte and cannot be passed to sh');
+  // Scripts are sent as UTF-8, where half a surrogate pair silently becomes U+FFFD: a changed value.
+  if (loneSurrogate.test(text))
+    throw new UnquotableValueError(
+      'value contains half of a UTF-16 surrogate pair and cannot be sent as UTF-8',
+    );
   if (text !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
