@@ -17,7 +17,11 @@ export function newNonce(): string {
 // A failure at any point removes the temporary file and leaves the target as it was.
 // A shell killed between write and rename (sshd or the host gone) cannot remove its file: the
 // next write of the same target removes those whose writer (the PID in the name) is gone.
+// A target that is a symbolic link is refused: the rename would replace the link with a file
+// holding what was read through it (a link to /etc/passwd would become a copy of it), and
+// writing through it would change a file the task never named.
 const applyPrelude = raw(`nf_write() {
+  if [ -L "$1" ]; then printf 'refusing to write %s: it is a symbolic link (to %s); netfix replaces only regular files\\n' "$1" "$(readlink -- "$1")"; return 1; fi
   nf_d=\${1%/*}; [ -n "$nf_d" ] || nf_d=/
   [ -d "$nf_d" ] || mkdir -p -- "$nf_d" || return 1
   nf_t="$nf_d/.\${1##*/}.netfix-tmp.$$"
@@ -49,6 +53,10 @@ function stepCommand(step: RemoteStep): Sh {
     case 'exec':
       return step.command;
     case 'writeFile':
+      // U+FFFD is what bytes that were not UTF-8 became when the host's file was read: writing it
+      // back would replace them for good. Refused on the host, so the step fails with the reason.
+      if (step.content.includes('\uFFFD'))
+        return sh`printf '%s\\n' ${`refusing to write ${step.path}: it holds bytes that are not UTF-8 (or U+FFFD), which netfix cannot carry unchanged; convert the file to UTF-8 or edit it by hand`}; return 1`;
       return sh`nf_write ${step.path} ${step.mode.toString(8)} ${step.content}`;
     case 'removeFile':
       return sh`rm -f -- ${step.path}`;
