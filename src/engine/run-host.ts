@@ -35,7 +35,11 @@ function stuckStep(
     if (partial.has(stepSectionId(candidate))) index = candidate;
   const step = steps[index];
   if (!step)
-    return { message: `${error.message}${leftoversText(error)}`, output: error.partialStderr.trim() };
+    return {
+      // Still arriving (a cut link, a large script) or still starting: no step has run.
+      message: `${error.message}; ${interruptedAt(error.partialStdout, nonce, steps)}${leftoversText(error)}`,
+      output: error.partialStderr.trim(),
+    };
   const command = step.kind === 'exec' ? step.command.text : `${step.kind} ${step.path}`;
   const output = partial.get(stepSectionId(index))?.commands.get('result')?.output ?? '';
   return {
