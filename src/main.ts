@@ -53,7 +53,9 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof UsageExit) return exitCodes.input;
     if (error instanceof InputError) {
-      process.stderr.write(`${error.problems.map(formatInputProblem).join('\n')}\n`);
+      process.stderr.write(
+        `${error.problems.map((problem) => shownSafely(formatInputProblem(problem))).join('\n')}\n`,
+      );
       process.stderr.write(
         `netfix: ${error.problems.length} input error${error.problems.length === 1 ? '' : 's'}; no host was contacted\n`,
       );
@@ -68,6 +70,17 @@ async function main(): Promise<number> {
 }
 
 class UsageExit extends Error {}
+
+/**
+ * Problems quote what input holds, and YAML escapes ("\e[2J" in a key) can put control characters
+ * there: shown as \xNN, a terminal never obeys them. Newlines and tabs in messages stay.
+ */
+function shownSafely(line: string): string {
+  return line.replace(
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
 
 const code = await main();
 // Let stdout/stderr drain before exiting; a piped report must not be cut short.
