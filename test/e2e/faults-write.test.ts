@@ -1,8 +1,10 @@
 // Issue 6, faults mid-run: a host's sshd (and everything in the host) killed at random points
-// while netfix writes files, a host that reboots mid-run, and the controller killed with SIGKILL.
-// Whatever the point, each file is byte for byte its old or its new content, a temporary file
-// left by a killed shell is gone after the next run, the report names the host and the step, and
-// the next run converges. NETFIX_FAULTS_SEED=<n> replays a sequence of kill points.
+// while netfix writes files, a host that reboots mid-run, the controller killed with SIGKILL, and
+// the link cut in the middle of a script's upload. Whatever the point, each file is byte for byte
+// its old or its new content, a temporary file left by a killed shell is gone after the next run,
+// the report names the host and the step, and the next run converges.
+// NETFIX_FAULTS_SEED=<n> replays the same targets and delays; where a kill lands within the write
+// still depends on the machine's timing.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, type FSWatcher, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
