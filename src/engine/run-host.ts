@@ -1,6 +1,7 @@
 import type { Problem, RemoteStep } from '../modules/index.js';
 import { type ProbeRecords, parseProbeOutput } from '../modules/index.js';
 import { describeStuckProcess } from '../proc/stuck-processes.js';
+import type { Sh } from '../shell/index.js';
 import {
   ConnectError,
   ConnectionLostError,
@@ -11,7 +12,7 @@ import {
 import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
 import { abortReason, skipped } from './skipped.js';
-import type { EngineOptions, HostWork, PlayWork } from './work.js';
+import type { EngineOptions, HostWork, PlayWork, TaskWork } from './work.js';
 
 /** Facts per task slot (tasks first, then handlers); an Error when the probe could not be read. */
 type FactsBySlot = Map<number, unknown>;
@@ -192,12 +193,26 @@ function sameBecome(a: PlayWork, b: PlayWork): boolean {
   return JSON.stringify(a.become ?? null) === JSON.stringify(b.become ?? null);
 }
 
+/**
+ * A task's probe text, built once per task: a host's re-probes send the same text after every
+ * change, and building it (quoting, joining) for every exec of a thousand hosts adds up.
+ */
+const probeTexts = new WeakMap<TaskWork, Sh>();
+function probeOf(task: TaskWork): Sh {
+  let probe = probeTexts.get(task);
+  if (!probe) {
+    probe = task.module.probe(task.params);
+    probeTexts.set(task, probe);
+  }
+  return probe;
+}
+
 /** The probe sections of a play's tasks and handlers from `from` on (or only those in `only`). */
 function playProbeSections(play: PlayWork, prefix: string, from: number, only?: Set<number>): ProbeSection[] {
   return [...play.tasks, ...play.handlers]
     .map((task, slot) => ({ task, slot }))
     .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
-    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: task.module.probe(task.params) }));
+    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: probeOf(task) }));
 }
 
 async function probeAll(
@@ -233,10 +248,22 @@ async function runPlay(
   const facts: FactsBySlot = new Map();
   const probeSections = (from: number, only?: Set<number>): ProbeSection[] =>
     playProbeSections(play, prefix, from, only);
+  // Every exec re-reads the slots from the changed one on; a slot's facts are parsed when its
+  // task runs, from the latest records: n changes cost n parses per task otherwise (and at a
+  // thousand hosts, most of the controller's allocations).
+  const unparsed = new Map<number, ProbeRecords>();
   const readFacts = (records: Map<string, ProbeRecords>, from: number) => {
     for (let slot = from; slot < slots.length; slot++) {
       const section = records.get(sectionId(prefix, slot));
       if (!section) continue;
+      unparsed.set(slot, section);
+      facts.delete(slot);
+    }
+  };
+  const factsOf = (slot: number): unknown => {
+    const section = unparsed.get(slot);
+    if (section) {
+      unparsed.delete(slot);
       const task = slots[slot]!;
       try {
         facts.set(slot, task.module.parse(section, task.params));
@@ -244,6 +271,13 @@ async function runPlay(
         facts.set(slot, new Error(`could not read facts: ${describeError(error)}`));
       }
     }
+    return facts.get(slot);
+  };
+  // A task's facts serve its own run only. They hold slices of the output they were read from,
+  // which keep that whole output alive: with 500 hosts at once, that is what a run holds.
+  const forget = (slot: number) => {
+    facts.delete(slot);
+    unparsed.delete(slot);
   };
   const exec = (script: Parameters<Transport['exec']>[0], description: string, timeoutSec?: number) =>
     transport.exec(script, {
@@ -283,7 +317,7 @@ async function runPlay(
       ...extra,
       durationMs: Date.now() - started,
     });
-    const slotFacts = facts.get(slot);
+    const slotFacts = factsOf(slot);
     if (slotFacts === undefined || slotFacts instanceof Error)
       return done('failed', {
         problems: [
@@ -374,7 +408,7 @@ async function runPlay(
       }
     }
     readFacts(records, slot);
-    const after = facts.get(slot);
+    const after = factsOf(slot);
     if (after === undefined || after instanceof Error)
       return done('failed', {
         changes,
@@ -409,6 +443,7 @@ async function runPlay(
       continue;
     }
     const taskResult = await runSlot(slot);
+    forget(slot);
     record(taskResult);
     if (taskResult.status === 'failed') hostError = `task "${taskResult.name}" failed`;
   }
@@ -439,6 +474,7 @@ async function runPlay(
   }
   for (const { slot } of handlerSlots) {
     const handlerResult = await runSlot(slot);
+    forget(slot);
     record(handlerResult);
     if (handlerResult.status === 'failed') hostError ??= `handler "${handlerResult.name}" failed`;
   }

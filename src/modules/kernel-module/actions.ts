@@ -2,7 +2,12 @@ import { sh } from '../../shell/index.js';
 import type { Change, Problem, RemoteStep } from '../define.js';
 import { unifiedDiff } from '../shared/file-diff.js';
 import { appendLine, removeLines } from '../shared/line-edit.js';
-import { parseModprobeConfig, parseModuleList, parseOptions } from '../shared/modprobe-config.js';
+import {
+  type ModprobeDirective,
+  parseModprobeConfig,
+  parseModuleList,
+  parseOptions,
+} from '../shared/modprobe-config.js';
 import { netfixOwnedHeader } from '../shared/owned-file.js';
 import type { FileRecord } from '../shared/probe-records.js';
 import { type KernelModuleFacts, ownModulesLoadFile, ownOptionsFile, sysconfigScriptPath } from './facts.js';
@@ -36,9 +41,21 @@ function removeFileAction(summary: string, path: string, before: string): Action
   };
 }
 
+// inspect, plan and apply each ask, for every kernel_module task of a host, about the same
+// modprobe.d files (one record per file and script): parse each once.
+const parsedConfigs = new WeakMap<FileRecord, ModprobeDirective[]>();
+function fileDirectives(file: FileRecord): ModprobeDirective[] {
+  let directives = parsedConfigs.get(file);
+  if (!directives) {
+    directives = parseModprobeConfig(file.path, file.content ?? '');
+    parsedConfigs.set(file, directives);
+  }
+  return directives;
+}
+
 function directivesFor(facts: KernelModuleFacts, keyword: string) {
   return facts.modprobeConfigs.flatMap((file) =>
-    parseModprobeConfig(file.path, file.content ?? '').filter(
+    fileDirectives(file).filter(
       (directive) => directive.keyword === keyword && directive.module === facts.module,
     ),
   );

@@ -1,4 +1,4 @@
-import { type CommandRecord, emptyRecords, type FileRecord, type ProbeRecords } from './probe-records.js';
+import type { CommandRecord, FileRecord, ProbeRecords } from './probe-records.js';
 
 /**
  * Splits the output of one remote script into per-section records. Sections are opened by
@@ -8,7 +8,18 @@ import { type CommandRecord, emptyRecords, type FileRecord, type ProbeRecords } 
 export function parseProbeOutput(stdout: string, nonce: string): Map<string, ProbeRecords> {
   const marker = `\x1e${nonce}`;
   const sections = new Map<string, ProbeRecords>();
-  let current = emptyRecords();
+  // The prelude prints each path once per script, for the first section that asks: every
+  // section sees the file and existence records of all of them (one host state, read before any
+  // change), through the same Map and Set, not a copy per section.
+  const files = new Map<string, FileRecord>();
+  const existing = new Set<string>();
+  const addFile = (file: FileRecord) => {
+    const known = files.get(file.path);
+    // A STAT-only record (no content) and a FILE record of the same path complete each other.
+    files.set(file.path, known ? { ...file, ...known, content: known.content ?? file.content } : file);
+  };
+  const newSection = (): ProbeRecords => ({ files, existing, commands: new Map(), values: new Map() });
+  let current = newSection();
   sections.set('', current);
   let pos = 0;
   // nf_once: the record printed by the first section that ran the command, by key, and the
@@ -46,31 +57,31 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
     const rest = space === -1 ? '' : record.slice(space + 1);
     switch (kind) {
       case 'SECTION': {
-        current = emptyRecords();
+        current = newSection();
         sections.set(rest, current);
         break;
       }
       case 'FILE': {
         const { body } = readBody();
-        current.files.set(rest, { path: rest, content: body });
-        current.existing.add(rest);
+        addFile({ path: rest, content: body });
+        existing.add(rest);
         break;
       }
       case 'NOFILE':
-        current.files.set(rest, { path: rest, content: null });
+        addFile({ path: rest, content: null });
         break;
       case 'EXISTS':
-        current.existing.add(rest);
+        existing.add(rest);
         break;
       case 'STAT': {
         const match = /^([0-7]+) (\d+) (\d+) (.*)$/.exec(rest);
         if (!match) break;
         const path = match[4]!;
         const stat = { mode: Number.parseInt(match[1]!, 8), uid: Number(match[2]), gid: Number(match[3]) };
-        const file = current.files.get(path);
+        const file = files.get(path);
         if (file) Object.assign(file, stat);
-        else current.files.set(path, { path, content: null, ...stat });
-        current.existing.add(path);
+        else files.set(path, { path, content: null, ...stat });
+        existing.add(path);
         break;
       }
       case 'CMD': {
@@ -107,27 +118,5 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
     const command = shared.get(ref.key);
     if (command) ref.records.commands.set(ref.name, { ...command, name: ref.name });
   }
-  shareFileRecords(sections);
   return sections;
-}
-
-/**
- * The prelude prints each path once per script, for the first section that asks: every section
- * sees the file and existence records of all of them (one host state, read before any change).
- */
-function shareFileRecords(sections: Map<string, ProbeRecords>): void {
-  const files = new Map<string, FileRecord>();
-  const existing = new Set<string>();
-  for (const records of sections.values()) {
-    for (const [path, file] of records.files) {
-      const known = files.get(path);
-      // A STAT-only record (no content) and a FILE record of the same path complete each other.
-      files.set(path, known ? { ...file, ...known, content: known.content ?? file.content } : file);
-    }
-    for (const path of records.existing) existing.add(path);
-  }
-  for (const records of sections.values()) {
-    for (const [path, file] of files) records.files.set(path, file);
-    for (const path of existing) records.existing.add(path);
-  }
 }
