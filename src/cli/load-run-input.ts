@@ -50,7 +50,13 @@ export function loadRunInput(args: RunInputArgs): HostWork[] {
   problems.push(...secrets.problems);
   if (problems.length > 0)
     throw new InputError(
-      sortProblems(problems, ['--extra-vars', '--limit', '--secret-vars', ...args.inventories, ...args.playbooks]),
+      sortProblems(problems, [
+        '--extra-vars',
+        '--limit',
+        '--secret-vars',
+        ...args.inventories,
+        ...args.playbooks,
+      ]),
     );
 
   const work: HostWork[] = [];

@@ -7,7 +7,6 @@ import { historyLocation, recordRunHistory } from '../history/index.js';
 import { groupedChangesLines, plainProgress, recapLines, writeJsonReport } from '../report/index.js';
 import {
   acquireLock,
-  formatDuration,
   formatShard,
   runOnDrift,
   type ScheduleSpec,
