@@ -86,7 +86,8 @@ export function parseProbeOutput(stdout: string, nonce: string): Map<string, Pro
       }
       case 'CMD': {
         const { body, endLine } = readBody();
-        const exitCode = Number(endLine.slice(`${marker}END `.length));
+        // No END line: the output was cut off while the command ran, so it did not succeed.
+        const exitCode = endLine === '' ? Number.NaN : Number(endLine.slice(`${marker}END `.length));
         const command = { name: rest, exitCode: Number.isFinite(exitCode) ? exitCode : -1, output: body };
         current.commands.set(rest, command);
         if (sharedKey !== undefined) shared.set(sharedKey, command);

@@ -52,3 +52,14 @@ describe('nf_once', () => {
     assert.equal(stdout.split('run 1').length, 2, 'printed once');
   });
 });
+
+describe('output cut off', () => {
+  it('a command whose END line never came did not succeed, whatever it printed', () => {
+    const stdout = run({ a: 'nf_cmd fine true; nf_cmd cut echo partial' });
+    const cut = stdout.slice(0, stdout.lastIndexOf(`\x1e${nonce}END`));
+    const records = parseProbeOutput(cut, nonce).get('a');
+    assert.equal(records?.commands.get('fine')?.exitCode, 0);
+    assert.equal(records?.commands.get('cut')?.exitCode, -1);
+    assert.match(records?.commands.get('cut')?.output ?? '', /^partial\n/);
+  });
+});
