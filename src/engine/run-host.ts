@@ -141,13 +141,14 @@ export async function runHost(work: HostWork, runOptions: EngineOptions): Promis
     // the re-probe after every change) also reads the later plays: an idempotent run of several
     // playbooks costs one exec per host, and a change costs one exec, whatever play it is in.
     const shared = work.plays.every((play) => sameBecome(play, work.plays[0]!));
+    const texts: ProbeTexts = new Map();
     const laterSections = (index: number) =>
       shared
         ? work.plays
             .slice(index + 1)
-            .flatMap((play, offset) => playProbeSections(play, playPrefix(index + 1 + offset), 0))
+            .flatMap((play, offset) => playProbeSections(play, playPrefix(index + 1 + offset), texts, 0))
         : [];
-    const carry: Carry = { records: undefined };
+    const carry: Carry = { records: undefined, texts };
     for (const [index, play] of work.plays.entries()) {
       if (hostError) {
         for (const task of play.tasks)
@@ -187,6 +188,7 @@ const playPrefix = (index: number) => `play${index}:`;
 /** The host as the last exec read it, later plays included: what the next play starts from. */
 interface Carry {
   records: Map<string, ProbeRecords> | undefined;
+  texts: ProbeTexts;
 }
 
 function sameBecome(a: PlayWork, b: PlayWork): boolean {
@@ -194,25 +196,33 @@ function sameBecome(a: PlayWork, b: PlayWork): boolean {
 }
 
 /**
- * A task's probe text, built once per task: a host's re-probes send the same text after every
- * change, and building it (quoting, joining) for every exec of a thousand hosts adds up.
+ * Probe texts by task, for one host: its re-probes send the same texts after every change, and
+ * building them (quoting, joining) for every exec of a thousand hosts adds up. Per host, not per
+ * run: the run keeps every host's tasks until the end.
  */
-const probeTexts = new WeakMap<TaskWork, Sh>();
-function probeOf(task: TaskWork): Sh {
-  let probe = probeTexts.get(task);
+type ProbeTexts = Map<TaskWork, Sh>;
+
+function probeOf(task: TaskWork, texts: ProbeTexts): Sh {
+  let probe = texts.get(task);
   if (!probe) {
     probe = task.module.probe(task.params);
-    probeTexts.set(task, probe);
+    texts.set(task, probe);
   }
   return probe;
 }
 
 /** The probe sections of a play's tasks and handlers from `from` on (or only those in `only`). */
-function playProbeSections(play: PlayWork, prefix: string, from: number, only?: Set<number>): ProbeSection[] {
+function playProbeSections(
+  play: PlayWork,
+  prefix: string,
+  texts: ProbeTexts,
+  from: number,
+  only?: Set<number>,
+): ProbeSection[] {
   return [...play.tasks, ...play.handlers]
     .map((task, slot) => ({ task, slot }))
     .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
-    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: probeOf(task) }));
+    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: probeOf(task, texts) }));
 }
 
 async function probeAll(
@@ -247,7 +257,7 @@ async function runPlay(
   const isHandler = (slot: number) => slot >= play.tasks.length;
   const facts: FactsBySlot = new Map();
   const probeSections = (from: number, only?: Set<number>): ProbeSection[] =>
-    playProbeSections(play, prefix, from, only);
+    playProbeSections(play, prefix, carry.texts, from, only);
   // Every exec re-reads the slots from the changed one on; a slot's facts are parsed when its
   // task runs, from the latest records: n changes cost n parses per task otherwise (and at a
   // thousand hosts, most of the controller's allocations).

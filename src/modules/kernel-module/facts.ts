@@ -67,8 +67,11 @@ nf_stat ${paramPaths}`
   }`;
 }
 
+/** Somewhere below one of `dirs`; runs for every file record of every parse: no string built. */
 function underDirs(path: string, dirs: readonly string[]): boolean {
-  return dirs.some((dir) => path.startsWith(`${dir}/`));
+  return dirs.some(
+    (dir) => path.length > dir.length + 1 && path.charCodeAt(dir.length) === 47 && path.startsWith(dir),
+  );
 }
 
 export function parseKernelModuleFacts(records: ProbeRecords, params: KernelModuleParams): KernelModuleFacts {

@@ -40,8 +40,15 @@ export const bootListsProbe: Sh =
   raw(`nf_glob ${modulesLoadDirs.map((dir) => `${dir}/*.conf`).join(' ')} /etc/modules
 if [ -d ${sysconfigModulesDir} ]; then nf_glob ${sysconfigModulesDir}/*.modules; nf_stat ${sysconfigModulesDir}/*.modules; fi`);
 
+/** Directly in one of `dirs`. Runs for every file record of every task parse: no string built. */
 function isUnder(path: string, dirs: readonly string[]): boolean {
-  return dirs.some((dir) => path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes('/'));
+  return dirs.some(
+    (dir) =>
+      path.length > dir.length + 1 &&
+      path.charCodeAt(dir.length) === 47 &&
+      path.startsWith(dir) &&
+      path.indexOf('/', dir.length + 1) === -1,
+  );
 }
 
 /**

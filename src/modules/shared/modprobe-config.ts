@@ -1,6 +1,8 @@
 // Pure readers for kmod's configuration files (modprobe.d(5)) and boot module lists
 // (modules-load.d(5), Debian's /etc/modules). kmod treats '-' and '_' in module names alike.
 
+import { memoByText } from './memo-text.js';
+
 export function normalizeModuleName(name: string): string {
   return name.replaceAll('-', '_');
 }
@@ -44,16 +46,19 @@ export function parseModprobeConfig(file: string, content: string): ModprobeDire
 }
 
 /** Module names listed in a modules-load.d file or /etc/modules ('#' and ';' start comments). */
-export function parseModuleList(content: string): { module: string; line: number }[] {
-  const listed: { module: string; line: number }[] = [];
-  content.split('\n').forEach((text, index) => {
-    const trimmed = text.trim();
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return;
-    const first = trimmed.split(/\s+/)[0];
-    if (first) listed.push({ module: normalizeModuleName(first), line: index + 1 });
-  });
-  return listed;
-}
+export const parseModuleList: (content: string) => readonly { module: string; line: number }[] = memoByText(
+  64,
+  (content) => {
+    const listed: { module: string; line: number }[] = [];
+    content.split('\n').forEach((text, index) => {
+      const trimmed = text.trim();
+      if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) return;
+      const first = trimmed.split(/\s+/)[0];
+      if (first) listed.push({ module: normalizeModuleName(first), line: index + 1 });
+    });
+    return listed;
+  },
+);
 
 /** `k=v k2=v2` from an options line. Values with quotes are kept as written. */
 export function parseOptions(rest: string): Map<string, string> {

@@ -1,5 +1,7 @@
 // Pure readers for sysctl keys and sysctl.d(5) files, as systemd-sysctl and procps read them.
 
+import { memoByText } from './memo-text.js';
+
 /** Where sysctl.d files live, highest priority first: a name here masks the same name further down. */
 export const sysctlDirs = [
   '/etc/sysctl.d',
@@ -66,7 +68,7 @@ export interface SysctlAssignment {
  * '=' set nothing (`-key` alone only excludes a key from a glob). Glob keys (`net.ipv4.conf.*.x`)
  * are returned as written and so never equal a plain key: see the module's README caveats.
  */
-export function parseSysctlConf(content: string): SysctlAssignment[] {
+export const parseSysctlConf: (content: string) => readonly SysctlAssignment[] = memoByText(64, (content) => {
   const assignments: SysctlAssignment[] = [];
   content.split('\n').forEach((text, index) => {
     let trimmed = text.trim();
@@ -85,4 +87,4 @@ export function parseSysctlConf(content: string): SysctlAssignment[] {
     });
   });
   return assignments;
-}
+});
