@@ -8,6 +8,7 @@ import { scheduleCommand } from './cli/schedule.js';
 import { schemaCommand } from './cli/schema.js';
 import { validateCommand } from './cli/validate.js';
 import { exitCodes, formatInputProblem, InputError } from './errors.js';
+import { boundHeapGrowth } from './heap.js';
 import { netfixVersion } from './version.js';
 
 const exitCodeHelp = `Exit codes:
@@ -23,6 +24,7 @@ const outcome = { exitCode: exitCodes.ok as number };
 export type Outcome = typeof outcome;
 
 async function main(): Promise<number> {
+  boundHeapGrowth();
   const parser = yargs(hideBin(process.argv))
     .scriptName('netfix')
     .usage(
