@@ -150,7 +150,11 @@ describe(`reports of a ${HOSTS}-host check run, and the apply that follows it`, 
 
   it('the Markdown report lists the groups, the failure and every host', () => {
     const md = readFileSync(check.md, 'utf8');
-    assert.match(md, /^\| 50 \| 0 \| 48 \| 1 \| 1 \| \d+ \|$/m);
+    assert.match(
+      md,
+      /^\| 50 \| 0 \| 48 \| 1 \| 1 \| 0 \| \d+ \|$/m,
+      'hosts, ok, would change, failed, unreachable, skipped, changes',
+    );
     assert.match(md, /^### 48 hosts: the same \d+ changes, and \d+ tasks that may change$/m);
     assert.match(md, /^ {4}-blacklist nf_conntrack_ipv4$/m);
     assert.match(md, new RegExp(`^### 1 host: ${BLOCKED}$`, 'm'));
