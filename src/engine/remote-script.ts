@@ -44,8 +44,15 @@ function sections(probes: ProbeSection[]): Sh {
   return joinSh(probes.map((section) => sh`printf '%sSECTION %s\\n' "$M" ${section.id}\n${section.probe}`));
 }
 
+/**
+ * The last section of every script: output without it was cut off (the shell killed, an `exit`
+ * in a step), and a record read from it may be a truncated file or a command's partial output.
+ */
+export const END_SECTION = 'end';
+const endSection = sh`printf '%sSECTION %s\n' "$M" ${END_SECTION}`;
+
 export function probeScript(nonce: string, probes: ProbeSection[]): Sh {
-  return joinSh([probePrelude(nonce), sections(probes)]);
+  return joinSh([probePrelude(nonce), sections(probes), endSection]);
 }
 
 function stepCommand(step: RemoteStep): Sh {
@@ -80,5 +87,6 @@ if [ -z "$nf_failed" ]; then printf '%sSECTION %s\\n' "$M" ${stepSectionId(index
     applyPrelude,
     ...stepParts,
     sh`if [ -z "$nf_failed" ]; then\n${reprobe.length > 0 ? sections(reprobe) : raw(':')}\nfi`,
+    endSection,
   ]);
 }

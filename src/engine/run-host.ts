@@ -9,7 +9,14 @@ import {
   ExecTimeoutError,
   type Transport,
 } from '../ssh/transport.js';
-import { applyScript, newNonce, type ProbeSection, probeScript, stepSectionId } from './remote-script.js';
+import {
+  applyScript,
+  END_SECTION,
+  newNonce,
+  type ProbeSection,
+  probeScript,
+  stepSectionId,
+} from './remote-script.js';
 import type { HostResult, TaskResult, TaskStatus } from './result.js';
 import { abortReason, skipped } from './skipped.js';
 import type { EngineOptions, HostWork, PlayWork, TaskWork } from './work.js';
@@ -18,6 +25,15 @@ import type { EngineOptions, HostWork, PlayWork, TaskWork } from './work.js';
 type FactsBySlot = Map<number, unknown>;
 
 class HostAbort extends Error {}
+
+/** A script whose output lacks its last section: nothing read from it is trusted. */
+function cutOff(what: string, result: ExecResult): string {
+  const how = result.signal
+    ? `killed by ${result.signal.startsWith('SIG') ? '' : 'SIG'}${result.signal}`
+    : `exit ${result.exitCode}`;
+  const stderr = result.stderr.trim();
+  return `${what} ended before the end of its script (${how})${stderr ? `: ${stderr}` : ''}`;
+}
 
 const changeStatuses = new Set<TaskStatus>(['changed', 'would_change', 'may_change']);
 
@@ -239,7 +255,9 @@ async function probeAll(
   });
   if (probed.exitCode !== 0 && probed.stdout === '')
     throw new HostAbort(`probe failed (exit ${probed.exitCode}): ${probed.stderr.trim()}`);
-  return parseProbeOutput(probed.stdout, nonce);
+  const records = parseProbeOutput(probed.stdout, nonce);
+  if (!records.has(END_SECTION)) throw new HostAbort(cutOff('the probe', probed));
+  return records;
 }
 
 /** Returns the reason the host stopped, if a task failed. */
@@ -396,6 +414,17 @@ async function runPlay(
         ],
       });
     const records = parseProbeOutput(applied.stdout, nonce);
+    if (!records.has(END_SECTION))
+      return done('failed', {
+        changes,
+        problems: [
+          ...problems,
+          {
+            severity: 'error',
+            message: `${cutOff('the change', applied)}; ${interruptedAt(applied.stdout, nonce, steps)}`,
+          },
+        ],
+      });
     carry.records = records;
     for (let index = 0; index < steps.length; index++) {
       const stepResult = records.get(stepSectionId(index))?.commands.get('result');
@@ -476,7 +505,9 @@ async function runPlay(
         probeScript(nonce, probeSections(play.tasks.length, new Set(handlerSlots.map(({ slot }) => slot)))),
         `probe facts for ${handlerSlots.length} handlers`,
       );
-      readFacts(parseProbeOutput(probed.stdout, nonce), play.tasks.length);
+      const records = parseProbeOutput(probed.stdout, nonce);
+      if (!records.has(END_SECTION)) throw new HostAbort(cutOff("the handlers' probe", probed));
+      readFacts(records, play.tasks.length);
     } catch (error) {
       for (const { handler } of handlerSlots) record(skipped(play, handler, true, describeError(error)));
       return hostError;

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Lab, seedIncident1, startLab } from '../lab/index.js';
-import { readReport, runNetfix, scratchDir } from './netfix-cli.js';
+import { readReport, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
 
 const playbook = new URL('../../playbooks/bridge-netfilter.yml', import.meta.url).pathname;
 const TIMEOUT_S = 15;
@@ -105,5 +105,41 @@ describe('faults stay with their host', () => {
     ]);
     assert.equal(run.exitCode, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /hv001\s+: ok=0 changed=0 unreachable=1/);
+  });
+
+  it('a script killed mid-change fails its task, and what it printed is not trusted', async () => {
+    // The command kills the shell running netfix's script: the step's output ends early.
+    const file = writePlaybook(
+      work,
+      'killer.yml',
+      `- hosts: hv005
+  tasks:
+    - name: the shell dies under netfix
+      command:
+        cmd: kill -9 $PPID
+    - name: never reached
+      command:
+        cmd: 'true'
+`,
+    );
+    const report = join(work, 'killed.json');
+    const run = await runNetfix([
+      'apply',
+      '-i',
+      lab.inventoryPath,
+      '--known-hosts',
+      knownHosts,
+      file,
+      '--report',
+      report,
+    ]);
+    assert.equal(run.exitCode, 2, run.stdout + run.stderr);
+    const [killed, next] = (await readReport(report)).hosts[0]!.tasks;
+    assert.equal(killed?.status, 'failed');
+    assert.match(
+      killed?.problems.map((problem) => problem.message).join('\n') ?? '',
+      /the change ended before the end of its script \(killed by SIGKILL\); .*step 1\/1/,
+    );
+    assert.equal(next?.status, 'skipped');
   });
 });
