@@ -14,10 +14,9 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
+import { connectionCounter, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
 
 const corpusDir = 'test/fixtures/hostile';
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -74,17 +73,12 @@ const sizeLimit =
   'file is larger than 4 MiB, the limit for an inventory or playbook: split it, or check that it is the file you meant';
 
 describe('hostile input corpus', () => {
-  let server: Server;
-  let connections = 0;
+  let counter: Awaited<ReturnType<typeof connectionCounter>>;
   let defaultInventory: string;
   const work = scratchDir();
   before(async () => {
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    counter = await connectionCounter();
+    const port = counter.port;
     defaultInventory = writePlaybook(
       work,
       'inventory.yml',
@@ -93,7 +87,7 @@ describe('hostile input corpus', () => {
   });
   after(async () => {
     rmSync(work, { recursive: true, force: true });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await counter.close();
   });
 
   async function check(testCase: Case): Promise<void> {
@@ -236,5 +230,5 @@ describe('hostile input corpus', () => {
     });
   });
 
-  it('contacted no host', () => assert.equal(connections, 0));
+  it('contacted no host', () => assert.equal(counter.count(), 0));
 });

@@ -1,29 +1,23 @@
 // Bad input exits 1 naming file:line:col for every error at once, and no host is contacted:
 // the inventory points at a listener that counts connections.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
+import { connectionCounter, runNetfix, scratchDir, writePlaybook } from './netfix-cli.js';
 
 describe('input errors', () => {
-  let server: Server;
-  let connections = 0;
+  let counter: Awaited<ReturnType<typeof connectionCounter>>;
   let inventory: string;
   const work = scratchDir();
   before(async () => {
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    counter = await connectionCounter();
+    const port = counter.port;
     inventory = writePlaybook(
       work,
       'inventory.yml',
       `all:\n  children:\n    hypervisors:\n      hosts:\n        hv1: { ansible_host: 127.0.0.1, ansible_port: ${port} }\n        hv2: { ansible_host: 127.0.0.1, ansible_port: ${port} }\n`,
     );
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => counter.close());
 
   it('reports an unknown module, a misspelled param, an undefined var and a bad module name at once', async () => {
     const playbook = writePlaybook(
@@ -64,7 +58,7 @@ describe('input errors', () => {
         );
       assert.match(run.stderr, /4 input errors; no host was contacted/);
     }
-    assert.equal(connections, 0, 'a host was contacted');
+    assert.equal(counter.count(), 0, 'a host was contacted');
   });
 
   it('reports inventory errors with their position and contacts nothing', async () => {
@@ -77,7 +71,7 @@ describe('input errors', () => {
     const run = await runNetfix(['apply', '-i', badInventory, playbook]);
     assert.equal(run.exitCode, 1);
     assert.match(run.stderr, new RegExp(`${badInventory}:4:7: .*did you mean 'hosts'`));
-    assert.equal(connections, 0);
+    assert.equal(counter.count(), 0);
   });
 
   it('a usage error exits 1 with help', async () => {

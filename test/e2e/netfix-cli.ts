@@ -1,6 +1,7 @@
 // Runs the real netfix binary (bin/netfix.js over dist/) as a user would, against lab hosts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/engine/index.js';
@@ -94,4 +95,26 @@ done`;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no process with "${text}" started on ${host}`);
+}
+
+/**
+ * A TCP listener on loopback that counts and drops connections: the hosts of an inventory that
+ * must never be contacted (bad input) point at it.
+ */
+export async function connectionCounter(): Promise<{
+  port: number;
+  count(): number;
+  close(): Promise<void>;
+}> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    count: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -40,6 +40,23 @@ describe('jump hosts, encrypted keys and ssh config', () => {
 `,
   );
 
+  /** apply with this file's inventory and known_hosts, ignoring any ssh config of the machine. */
+  const applyWithoutSshConfig = (inventory: string, knownHosts: string, somaxconn: string, report: string) =>
+    runNetfix([
+      'apply',
+      '-i',
+      inventory,
+      '--known-hosts',
+      knownHosts,
+      '--ssh-config',
+      'none',
+      playbook,
+      '-e',
+      `somaxconn=${somaxconn}`,
+      '--report',
+      report,
+    ]);
+
   /** known_hosts with each host's key under the name netfix will look it up by. */
   const knownHosts = (file: string, entries: Array<[string, LabHost]>) => {
     const lines = entries.map(([name, host]) => {
@@ -95,20 +112,7 @@ describe('jump hosts, encrypted keys and ssh config', () => {
       readFileSync(join(lab.dir, 'hosts', bastion.name, 'sshd.log'), 'utf8').split('Accepted publickey')
         .length;
     const loginsBefore = bastionLogins();
-    const run = await runNetfix([
-      'apply',
-      '-i',
-      path,
-      '--known-hosts',
-      known,
-      '--ssh-config',
-      'none',
-      playbook,
-      '-e',
-      'somaxconn=4096',
-      '--report',
-      report,
-    ]);
+    const run = await applyWithoutSshConfig(path, known, '4096', report);
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     const result = await readReport(report);
     assert.equal(result.hosts.length, BEHIND);
@@ -140,20 +144,7 @@ describe('jump hosts, encrypted keys and ssh config', () => {
     });
     const known = knownHosts(join(work, 'known_hosts_bad_jump'), [[hiddenName(target), target]]);
     const report = join(work, 'bad-jump.json');
-    const run = await runNetfix([
-      'apply',
-      '-i',
-      path,
-      '--known-hosts',
-      known,
-      '--ssh-config',
-      'none',
-      playbook,
-      '-e',
-      'somaxconn=1111',
-      '--report',
-      report,
-    ]);
+    const run = await applyWithoutSshConfig(path, known, '1111', report);
     assert.equal(run.exitCode, 3, run.stdout + run.stderr);
     const [host] = (await readReport(report)).hosts;
     assert.equal(host?.status, 'unreachable');
