@@ -32,7 +32,11 @@ function cutOff(what: string, result: ExecResult): string {
     ? `killed by ${result.signal.startsWith('SIG') ? '' : 'SIG'}${result.signal}`
     : `exit ${result.exitCode}`;
   const stderr = result.stderr.trim();
-  return `${what} ended before the end of its script (${how})${stderr ? `: ${stderr}` : ''}`;
+  // Not one record: the script never ran, e.g. a ~/.bashrc that exits or execs something else.
+  const hint = result.stdout.includes('\x1e')
+    ? ''
+    : "; it printed none of netfix's records: does the login shell's start-up (~/.bashrc, a ForceCommand) exit or replace the shell?";
+  return `${what} ended before the end of its script (${how})${stderr ? `: ${stderr}` : ''}${hint}`;
 }
 
 const changeStatuses = new Set<TaskStatus>(['changed', 'would_change', 'may_change']);
@@ -186,7 +190,8 @@ export async function runHost(work: HostWork, runOptions: EngineOptions): Promis
         },
       );
     }
-    const failed = tasks.some((task) => task.status === 'failed');
+    // A probe that failed leaves every task skipped, none failed: the host still failed.
+    const failed = hostError !== undefined || tasks.some((task) => task.status === 'failed');
     const changed = tasks.some((task) => changeStatuses.has(task.status));
     return finish(options, work, result(failed ? 'failed' : changed ? 'changed' : 'ok', hostError));
   } finally {
