@@ -14,13 +14,6 @@ for pkg in ansible python3-mitogen ansible-mitogen; do
   installed "$pkg" || need+=("$pkg")
 done
 
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "netfix bench: needs ${need[*]}; run as root or: sudo apt-get install -y ${need[*]}" >&2
-    exit 1
-  fi
-  echo "netfix bench: installing ${need[*]} (apt-get)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+# shellcheck source=apt-install-missing.sh
+. "$(dirname "$0")/apt-install-missing.sh"
+apt_install_missing 'netfix bench' "${need[@]}"

@@ -26,15 +26,8 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "netfix: the lab needs: ${need[*]}; run as root or: sudo apt-get install -y ${need[*]}" >&2
-    exit 1
-  fi
-  echo "netfix: installing ${need[*]} (apt-get)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+# shellcheck source=apt-install-missing.sh
+. "$(dirname "$0")/apt-install-missing.sh"
+apt_install_missing 'netfix: the lab' "${need[@]}"
 # sshd refuses to start without its privilege-separation directory.
 mkdir -p /run/sshd 2>/dev/null || true
