@@ -31,15 +31,13 @@ describe('faults stay with their host', () => {
   after(async () => {
     await lab?.stop();
   });
+  /** apply on this lab, with the known_hosts in which hv002's key has changed. */
+  const applyOnLab = (args: string[]) =>
+    runNetfix(['apply', '-i', lab.inventoryPath, '--known-hosts', knownHosts, ...args]);
 
   it('reports each cause, fixes the rest, and the healthy hosts do not wait for the hung one', async () => {
     const report = join(work, 'run.json');
-    const run = await runNetfix([
-      'apply',
-      '-i',
-      lab.inventoryPath,
-      '--known-hosts',
-      knownHosts,
+    const run = await applyOnLab([
       '--timeout',
       String(TIMEOUT_S),
       '--connect-timeout',
@@ -93,16 +91,7 @@ describe('faults stay with their host', () => {
   });
 
   it('exits 3 when hosts are unreachable and none failed', async () => {
-    const run = await runNetfix([
-      'apply',
-      '-i',
-      lab.inventoryPath,
-      '--known-hosts',
-      knownHosts,
-      '--limit',
-      'hv001:hv002',
-      playbook,
-    ]);
+    const run = await applyOnLab(['--limit', 'hv001:hv002', playbook]);
     assert.equal(run.exitCode, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /hv001\s+: ok=0 changed=0 unreachable=1/);
   });
@@ -123,16 +112,7 @@ describe('faults stay with their host', () => {
 `,
     );
     const report = join(work, 'killed.json');
-    const run = await runNetfix([
-      'apply',
-      '-i',
-      lab.inventoryPath,
-      '--known-hosts',
-      knownHosts,
-      file,
-      '--report',
-      report,
-    ]);
+    const run = await applyOnLab([file, '--report', report]);
     assert.equal(run.exitCode, 2, run.stdout + run.stderr);
     const [killed, next] = (await readReport(report)).hosts[0]!.tasks;
     assert.equal(killed?.status, 'failed');

@@ -41,21 +41,27 @@ describe('jump hosts, encrypted keys and ssh config', () => {
   );
 
   /** apply with this file's inventory and known_hosts, ignoring any ssh config of the machine. */
+  const argsWithoutSshConfig = (
+    inventory: string,
+    knownHosts: string,
+    somaxconn: string | number,
+    report: string,
+  ) => [
+    'apply',
+    '-i',
+    inventory,
+    '--known-hosts',
+    knownHosts,
+    '--ssh-config',
+    'none',
+    playbook,
+    '-e',
+    `somaxconn=${somaxconn}`,
+    '--report',
+    report,
+  ];
   const applyWithoutSshConfig = (inventory: string, knownHosts: string, somaxconn: string, report: string) =>
-    runNetfix([
-      'apply',
-      '-i',
-      inventory,
-      '--known-hosts',
-      knownHosts,
-      '--ssh-config',
-      'none',
-      playbook,
-      '-e',
-      `somaxconn=${somaxconn}`,
-      '--report',
-      report,
-    ]);
+    runNetfix(argsWithoutSshConfig(inventory, knownHosts, somaxconn, report));
 
   /** known_hosts with each host's key under the name netfix will look it up by. */
   const knownHosts = (file: string, entries: Array<[string, LabHost]>) => {
@@ -161,20 +167,8 @@ describe('jump hosts, encrypted keys and ssh config', () => {
     let keyFile: string;
     let path: string;
     let known: string;
-    const applyArgs = (name: string, somaxconn: number) => [
-      'apply',
-      '-i',
-      path,
-      '--known-hosts',
-      known,
-      '--ssh-config',
-      'none',
-      playbook,
-      '-e',
-      `somaxconn=${somaxconn}`,
-      '--report',
-      join(work, `${name}.json`),
-    ];
+    const applyArgs = (name: string, somaxconn: number) =>
+      argsWithoutSshConfig(path, known, somaxconn, join(work, `${name}.json`));
     const runWith = (name: string, env: Record<string, string>) => {
       const report = join(work, `${name}.json`);
       return runNetfix(applyArgs(name, 2048), { env }).then(async (run) => ({
