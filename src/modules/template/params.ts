@@ -31,6 +31,10 @@ const fileMode = z
   .pipe(z.string().regex(/^0?[0-7]{3,4}$/, "must be an octal mode such as '0644' (quote it in YAML)"))
   .transform((digits) => Number.parseInt(digits, 8));
 
+function climbsOut(src: string): boolean {
+  return src.split('/').includes('..');
+}
+
 export const templateParams = z
   .strictObject({
     dest: hostPath.describe('Absolute path of the file on the host.'),
@@ -38,10 +42,7 @@ export const templateParams = z
       .string()
       .min(1)
       // A relative src stays inside templates/: `../../etc/shadow` would copy a controller file to hosts.
-      .refine(
-        (src) => !src.split('/').includes('..'),
-        "must not contain '..': keep templates inside templates/",
-      )
+      .refine((src) => !climbsOut(src), "must not contain '..': keep templates inside templates/")
       .optional()
       .describe('Handlebars file, relative to templates/ in the directory netfix runs in (or absolute).'),
     vars: z
@@ -67,7 +68,8 @@ export const templateParams = z
         message: 'vars are for src; content is already rendered with every variable of the host',
         path: ['vars'],
       });
-    else if (params.src !== undefined) {
+    // A failed field check does not stop this refinement: never read a file that the check refused.
+    else if (params.src !== undefined && !climbsOut(params.src)) {
       const rendered = renderTemplateFile(params.src, params.vars ?? {});
       if ('error' in rendered) context.addIssue({ code: 'custom', message: rendered.error, path: ['src'] });
     }
@@ -77,7 +79,7 @@ export const templateParams = z
   // "did you mean" read. It cannot report issues, so the check above rendered once already
   // (the compiled template is cached, the file is small).
   .overwrite((params) => {
-    if (params.src === undefined || params.content !== undefined) return params;
+    if (params.src === undefined || params.content !== undefined || climbsOut(params.src)) return params;
     const rendered = renderTemplateFile(params.src, params.vars ?? {});
     return 'error' in rendered ? params : { ...params, content: rendered.content };
   });
