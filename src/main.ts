@@ -7,9 +7,9 @@ import { reportCommand } from './cli/report.js';
 import { scheduleCommand } from './cli/schedule.js';
 import { schemaCommand } from './cli/schema.js';
 import { validateCommand } from './cli/validate.js';
+import { netfixVersion } from './cli/version.js';
 import { exitCodes, formatInputProblem, InputError } from './errors.js';
 import { boundHeapGrowth } from './heap.js';
-import { netfixVersion } from './version.js';
 
 const exitCodeHelp = `Exit codes:
   0    every host ok (or, with --check, nothing to change)

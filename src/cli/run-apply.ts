@@ -19,10 +19,10 @@ import { parseDuration } from '../schedule/duration.js';
 import { formatShard, selectShard } from '../schedule/index.js';
 import { statePaths } from '../schedule/state-dir.js';
 import { connect } from '../ssh/index.js';
-import { netfixVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
 import { loadRunInput } from './load-run-input.js';
 import { abortOnSignals, connectOptionsFor, exitCodeAfter, unlockKeysBeforeRun } from './run-pipeline.js';
+import { netfixVersion } from './version.js';
 
 const MAX_FORKS = 500;
 

@@ -15,10 +15,10 @@ import {
   statePaths,
 } from '../schedule/index.js';
 import { connect } from '../ssh/index.js';
-import { netfixVersion } from '../version.js';
 import { loadRunInput } from './load-run-input.js';
 import { exitCodeFor } from './run-apply.js';
 import { abortOnSignals, connectOptionsFor, exitCodeAfter } from './run-pipeline.js';
+import { netfixVersion } from './version.js';
 
 const MAX_FORKS = 500;
 

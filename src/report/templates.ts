@@ -56,6 +56,7 @@ handlebars.registerHelper('plural', (count: unknown, noun: unknown) => {
   return `${n} ${String(noun)}${n === 1 ? '' : 's'}`;
 });
 
+// src/report, dist/report and the bundle, dist/bundle, are all two levels below the package root.
 const templateDir = new URL('../../templates/report/', import.meta.url);
 
 /** Where the built-in template of a format lives (templates/report/ of the netfix package). */

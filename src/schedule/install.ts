@@ -14,7 +14,10 @@ import { renderUnits, unitNames } from './systemd-units.js';
 
 const run = promisify(execFile);
 
-/** bin/netfix.js of this installation: src/schedule and dist/schedule are both two levels down. */
+/**
+ * bin/netfix.js of this installation: src/schedule, dist/schedule and the bundle, dist/bundle, are
+ * all two levels down.
+ */
 export const netfixBin = fileURLToPath(new URL('../../bin/netfix.js', import.meta.url));
 
 /** What the timer or cron runs: absolute node and netfix, so PATH at 3 a.m. does not matter. */

@@ -1,4 +1,5 @@
-// Runs the real netfix binary (bin/netfix.js over dist/) as a user would, against lab hosts.
+// Runs the real netfix binary (bin/netfix.js over the bundle, dist/bundle/) as a user would, against
+// lab hosts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
