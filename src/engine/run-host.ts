@@ -9,6 +9,7 @@ import {
   ExecTimeoutError,
   type Transport,
 } from '../ssh/transport.js';
+import { mayAffect } from './footprint.js';
 import {
   applyScript,
   END_SECTION,
@@ -232,6 +233,11 @@ function probeOf(task: TaskWork, texts: ProbeTexts): Sh {
   return probe;
 }
 
+/** A probe section and the task it reads for. */
+interface TaskSection extends ProbeSection {
+  task: TaskWork;
+}
+
 /** The probe sections of a play's tasks and handlers from `from` on (or only those in `only`). */
 function playProbeSections(
   play: PlayWork,
@@ -239,11 +245,11 @@ function playProbeSections(
   texts: ProbeTexts,
   from: number,
   only?: Set<number>,
-): ProbeSection[] {
+): TaskSection[] {
   return [...play.tasks, ...play.handlers]
     .map((task, slot) => ({ task, slot }))
     .filter(({ slot }) => slot >= from && (!only || only.has(slot)))
-    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: probeOf(task, texts) }));
+    .map(({ task, slot }) => ({ id: sectionId(prefix, slot), probe: probeOf(task, texts), task }));
 }
 
 async function probeAll(
@@ -269,7 +275,7 @@ async function probeAll(
 async function runPlay(
   play: PlayWork,
   prefix: string,
-  later: ProbeSection[],
+  later: TaskSection[],
   nonce: string,
   carry: Carry,
   transport: Transport,
@@ -279,7 +285,7 @@ async function runPlay(
   const slots = [...play.tasks, ...play.handlers];
   const isHandler = (slot: number) => slot >= play.tasks.length;
   const facts: FactsBySlot = new Map();
-  const probeSections = (from: number, only?: Set<number>): ProbeSection[] =>
+  const probeSections = (from: number, only?: Set<number>): TaskSection[] =>
     playProbeSections(play, prefix, carry.texts, from, only);
   // Every exec re-reads the slots from the changed one on; a slot's facts are parsed when its
   // task runs, from the latest records: n changes cost n parses per task otherwise (and at a
@@ -385,10 +391,13 @@ async function runPlay(
       return done('would_change', { changes, problems });
     }
     const steps = task.module.apply(task.params, changes, slotFacts);
+    // The task's own facts (for verify), and those of the later tasks its change can touch.
+    const stale = (section: TaskSection) => mayAffect(task, section.task);
+    const [own, ...rest] = probeSections(slot);
     let applied: ExecResult;
     try {
       applied = await exec(
-        applyScript(nonce, steps, [...probeSections(slot), ...later]),
+        applyScript(nonce, steps, [own!, ...rest.filter(stale), ...later.filter(stale)]),
         `apply "${task.name}": ${steps.map((step) => step.description).join('; ')}`,
         task.timeoutSec,
       );
@@ -430,7 +439,8 @@ async function runPlay(
           },
         ],
       });
-    carry.records = records;
+    // Sections this exec did not re-read keep the earlier read: nothing since has touched them.
+    carry.records = new Map([...(carry.records ?? []), ...records]);
     for (let index = 0; index < steps.length; index++) {
       const stepResult = records.get(stepSectionId(index))?.commands.get('result');
       if (stepResult?.exitCode !== 0) {

@@ -57,6 +57,26 @@ export interface ModuleDefinition<Schema extends z.ZodType, Facts> {
    * against a host that will not exist by then: the engine reports it as "may change".
    */
   resources?(params: z.output<Schema>): { reads: string[]; writes: string[] };
+  /**
+   * Which kinds of host state (`Domain`) this task's probe reads and its apply can alter,
+   * directly or as a consequence (a module load creates sysctl keys; a removed blacklist line
+   * lets a pending load finish; a service start may do anything). After a change, the engine
+   * re-probes only the later tasks whose reads it meets, and plans the others on their earlier
+   * facts: so this must over-approximate. A module without it reads and writes everything.
+   */
+  footprint?(params: z.output<Schema>): Footprint;
+}
+
+/**
+ * Coarse kinds of host state: `modules` (what is loaded, its parameters, the sysctl keys modules
+ * create), `modprobe.d` (kmod's configuration), `boot-modules` (the lists loaded at boot),
+ * `sysctl` (live values and the sysctl.d files), `service:<name>`, and `*` for anything.
+ */
+export type Domain = 'modules' | 'modprobe.d' | 'boot-modules' | 'sysctl' | `service:${string}` | '*';
+
+export interface Footprint {
+  reads: readonly Domain[];
+  writes: readonly Domain[];
 }
 
 /** Identity function: lets TypeScript infer params and facts from the schema and parse(). */

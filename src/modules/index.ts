@@ -1,4 +1,12 @@
-export type { AnyModule, Change, ModuleDefinition, Problem, RemoteStep } from './define.js';
+export type {
+  AnyModule,
+  Change,
+  Domain,
+  Footprint,
+  ModuleDefinition,
+  Problem,
+  RemoteStep,
+} from './define.js';
 export { defineModule } from './define.js';
 export { moduleRegistry } from './registry.js';
 export { parseProbeOutput } from './shared/parse-probe-output.js';

@@ -14,6 +14,16 @@ export const kernelModule = defineModule({
   plan: (params, facts) => kernelModuleActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => kernelModuleActions(params, facts).flatMap((action) => action.steps),
   verify: kernelModuleVerify,
+  // A load also creates sysctl keys (net.bridge.*) and sets the tables they size: `modules` covers both.
+  // modprobe.d is written only for params (its options file).
+  footprint: (params) => ({
+    reads: ['modules', 'modprobe.d', 'boot-modules'],
+    writes: [
+      'modules',
+      'boot-modules',
+      ...(Object.keys(params.params).length > 0 ? (['modprobe.d'] as const) : []),
+    ],
+  }),
   resources: (params) => {
     const module = normalizeModuleName(params.name);
     const writesConfig = Object.keys(params.params).length > 0;

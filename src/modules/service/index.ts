@@ -1,7 +1,7 @@
 import { defineModule } from '../define.js';
 import { serviceActions, serviceInspect, serviceVerify } from './actions.js';
 import { parseServiceFacts, probeService } from './facts.js';
-import { serviceParams } from './params.js';
+import { isLibvirtd, serviceParams } from './params.js';
 
 export const serviceModule = defineModule({
   name: 'service',
@@ -14,5 +14,13 @@ export const serviceModule = defineModule({
   plan: (params, facts) => serviceActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => serviceActions(params, facts).flatMap((action) => action.steps),
   verify: serviceVerify,
+  // Starting a service can change anything (libvirtd loads modules and sets ip_forward).
+  // libvirtd's health reads its network, which comes up or not with the NAT modules.
+  footprint: (params) => ({
+    reads: isLibvirtd(params)
+      ? [`service:${params.name}`, 'modules', 'modprobe.d']
+      : [`service:${params.name}`],
+    writes: ['*'],
+  }),
   resources: (params) => ({ reads: [`service:${params.name}`], writes: [`service:${params.name}`] }),
 });
