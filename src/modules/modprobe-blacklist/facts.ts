@@ -74,7 +74,7 @@ fi`;
  * kernel command line no module_blacklist=. Then --show-depends prints insmod and builtin lines
  * only, and no module of any chain has a block of every load: the chain checks, the unexplained
  * install check and verify's kmod check all find nothing. Run once per script, whatever the
- * number of modules: on the lab, each modprobe is a Python start (~50 ms CPU). A modprobe
+ * number of modules: on the lab, each modprobe is a Python start (10-20 ms CPU). A modprobe
  * without -c (busybox) or a missing grep leaves the gate open (0, or grep's error code).
  */
 const kmodInstallGate = raw(`if [ -z "$nf_kmod_inst" ]; then
