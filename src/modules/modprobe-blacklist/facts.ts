@@ -69,16 +69,20 @@ fi`;
 
 /**
  * Sets $nf_kmod_inst to 1 when neither the chain nor kmod's resolution can change what checks.ts
- * reports, so that the two modprobe calls per module are skipped: kmod's whole configuration
- * (`modprobe -c`, every source it reads, netfix's files or not) has no `install` line, and the
- * kernel command line no module_blacklist=. Then --show-depends prints insmod and builtin lines
- * only, and no module of any chain has a block of every load: the chain checks, the unexplained
- * install check and verify's kmod check all find nothing. Run once per script, whatever the
- * number of modules: on the lab, each modprobe is a Python start (10-20 ms CPU). A modprobe
- * without -c (busybox) or a missing grep leaves the gate open (0, or grep's error code).
+ * reports, so that the two modprobe calls per module are skipped: no file kmod reads (every
+ * regular file of the modprobe.d directories, more than the *.conf it reads, and the old
+ * /etc/modprobe.conf) has a line starting with `install`, and the kernel command line no
+ * module_blacklist=. Then --show-depends prints insmod and builtin lines only, and no module of
+ * any chain has a block of every load: the chain checks, the unexplained install check and
+ * verify's kmod check all find nothing. One grep, run once per script whatever the number of
+ * modules, rather than `modprobe -c`, which prints every alias of every module (thousands of
+ * lines on a real host; on the lab, a Python start of 10-20 ms CPU). The file list is built in a
+ * function so that its `set --` leaves the script's arguments alone; an unreadable file or a
+ * missing grep leaves the gate open (grep's error code).
  */
 const kmodInstallGate = raw(`if [ -z "$nf_kmod_inst" ]; then
-{ modprobe -c 2>/dev/null || echo 'install ?'; } | grep -q '^install '; nf_kmod_inst=$?
+nf_kmod_files() { set --; for nf_f in ${modprobeConfigDirs.map((dir) => `${dir}/*`).join(' ')} /etc/modprobe.conf; do [ -f "$nf_f" ] && set -- "$@" "$nf_f"; done; [ $# -gt 0 ] || return 1; grep -qsE '^[[:space:]]*install[[:space:]]' -- "$@"; }
+nf_kmod_files; nf_kmod_inst=$?
 nf_kmod_cl=; { read -r nf_kmod_cl < /proc/cmdline; } 2>/dev/null
 case "$nf_kmod_cl" in *module_blacklist=*|*module-blacklist=*) nf_kmod_inst=0;; esac
 fi`);
