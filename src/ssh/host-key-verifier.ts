@@ -1,6 +1,6 @@
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { keyBlobType } from './fingerprint.js';
-import { entryMatchesHost, type KnownHostsEntry, type KnownHostsFile } from './known-hosts.js';
+import { entriesForHost, type KnownHostsEntry, type KnownHostsFile } from './known-hosts.js';
 
 // Pure decisions about a host key: what the known_hosts file says of the key a host offered,
 // and which host key algorithms to ask for so that the host presents a key we already know.
@@ -14,9 +14,7 @@ export type HostKeyVerdict =
 
 export function judgeHostKey(file: KnownHostsFile, hostName: string, offered: Buffer): HostKeyVerdict {
   // cert-authority lines would need certificate checks that netfix does not do: ignore them.
-  const forHost = file.entries.filter(
-    (entry) => entry.marker !== 'cert-authority' && entryMatchesHost(entry, hostName),
-  );
+  const forHost = entriesForHost(file, hostName).filter((entry) => entry.marker !== 'cert-authority');
   const revoked = forHost.find((entry) => entry.marker === 'revoked' && entry.keyBlob.equals(offered));
   if (revoked) return { status: 'revoked', entry: revoked };
   const recorded = forHost.filter((entry) => entry.marker === null);
@@ -59,8 +57,8 @@ export function preferredHostKeyAlgorithms(
   hostName: string,
 ): ServerHostKeyAlgorithm[] | undefined {
   const knownTypes = new Set(
-    file.entries
-      .filter((entry) => entry.marker === null && entryMatchesHost(entry, hostName))
+    entriesForHost(file, hostName)
+      .filter((entry) => entry.marker === null)
       .map((entry) => entry.keyType),
   );
   const preferred = new Set<ServerHostKeyAlgorithm>();

@@ -90,6 +90,49 @@ function decodeBase64Strict(text: string): Buffer | undefined {
   return bytes.length > 0 ? bytes : undefined;
 }
 
+/**
+ * The entries that name `hostName` (as made by knownHostsName), in file order. Checking every
+ * line for every host costs a fleet of n hosts n² pattern matches: entries that list plain names
+ * are looked up by name instead; only hashed, wildcard and negated ones are tried one by one
+ * (each hashed line has its own salt, so it costs an HMAC per host whatever is done).
+ */
+export function entriesForHost(file: KnownHostsFile, hostName: string): KnownHostsEntry[] {
+  let index = nameIndexes.get(file);
+  if (!index) {
+    index = indexByName(file);
+    nameIndexes.set(file, index);
+  }
+  const named = index.byName.get(hostName.toLowerCase()) ?? [];
+  const tried = index.others.filter((entry) => entryMatchesHost(entry, hostName));
+  if (tried.length === 0) return named;
+  return [...named, ...tried].sort((a, b) => a.line - b.line);
+}
+
+interface NameIndex {
+  byName: Map<string, KnownHostsEntry[]>;
+  others: KnownHostsEntry[];
+}
+
+const nameIndexes = new WeakMap<KnownHostsFile, NameIndex>();
+
+function indexByName(file: KnownHostsFile): NameIndex {
+  const byName = new Map<string, KnownHostsEntry[]>();
+  const others: KnownHostsEntry[] = [];
+  for (const entry of file.entries) {
+    const { hosts } = entry;
+    if (hosts.kind === 'hashed' || hosts.patterns.some((pattern) => /[*?!]/.test(pattern))) {
+      others.push(entry);
+      continue;
+    }
+    for (const name of new Set(hosts.patterns.map((pattern) => pattern.toLowerCase()))) {
+      const list = byName.get(name);
+      if (list) list.push(entry);
+      else byName.set(name, [entry]);
+    }
+  }
+  return { byName, others };
+}
+
 /** Does this entry name `hostName` (as made by knownHostsName)? */
 export function entryMatchesHost(entry: KnownHostsEntry, hostName: string): boolean {
   const { hosts } = entry;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  entriesForHost,
   entryMatchesHost,
   formatKnownHostsLine,
   type KnownHostsFile,
@@ -9,8 +10,9 @@ import {
 } from '../../../src/ssh/known-hosts.js';
 import { blobOf, ecdsa, ed25519A, ed25519B, hashedLines, rsa } from './keys.js';
 
+// Through the lookup the verifier uses (an index of plain names, the other entries tried one by one).
 function hostsMatching(file: KnownHostsFile, hostName: string): number[] {
-  return file.entries.filter((entry) => entryMatchesHost(entry, hostName)).map((entry) => entry.line);
+  return entriesForHost(file, hostName).map((entry) => entry.line);
 }
 
 test('names: [host]:port unless the port is 22, lower case', () => {
@@ -54,6 +56,29 @@ test('wildcards and negation follow ssh: a matching !pattern excludes the host',
   assert.deepEqual(hostsMatching(file, '10.0.0.7'), [1]);
   assert.deepEqual(hostsMatching(file, '10.0.0.17'), []);
   assert.deepEqual(hostsMatching(file, 'example.org'), []);
+});
+
+test('the name index gives what checking every line gives, in file order', () => {
+  const file = parseKnownHosts(
+    [
+      `web1.example.com,10.0.0.5 ${ed25519A.line}`,
+      `*.example.com,!bad.example.com ${rsa.line}`,
+      hashedLines.web1,
+      `Web1.Example.com ${ecdsa.line}`,
+      `bad.example.com ${ed25519B.line}`,
+      `10.0.0.? ${ed25519B.line}`,
+      `web1.example.com,web1.example.com ${rsa.line}`,
+    ].join('\n'),
+  );
+  const names = ['web1.example.com', 'bad.example.com', '10.0.0.5', '10.0.0.55', 'web9.example.com', 'other'];
+  for (const name of names) {
+    const everyLine = file.entries
+      .filter((entry) => entryMatchesHost(entry, name))
+      .map((entry) => entry.line);
+    assert.deepEqual(hostsMatching(file, name), everyLine, name);
+  }
+  assert.deepEqual(hostsMatching(file, 'web1.example.com'), [1, 2, 3, 4, 7]);
+  assert.deepEqual(hostsMatching(file, 'bad.example.com'), [5]);
 });
 
 test('markers, comments, blank lines and several keys per host', () => {
