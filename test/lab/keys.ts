@@ -5,7 +5,7 @@
 // 31 bytes (as if it were an mpint), so about one key in 256 is one OpenSSH cannot load ("error
 // in libcrypto"); a 200-host lab met it every time. node:crypto gives the raw key; the OpenSSH
 // file format is simple enough to write here.
-import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 
 export interface KeyPair {
   /** OpenSSH private key file content. */
@@ -22,10 +22,21 @@ function sshString(data: Buffer | string): Buffer {
   return Buffer.concat([len, bytes]);
 }
 
+// An Ed25519 private key is 32 random bytes (RFC 8032); in PKCS#8 DER they follow this fixed
+// header (RFC 8410), and the public key ends the SPKI DER that node:crypto derives from it.
+// Not generateKeyPairSync + a JWK export: Node 20 can deadlock there, when a garbage collection
+// during the export frees the generating job, whose destructor takes the lock the export holds
+// (a lab start hung in CI with that stack: ExportJWKEdKey -> GC -> ~KeyGenJob -> uv_mutex_lock).
+const ed25519Pkcs8Header = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 export function generateEd25519(comment: string): KeyPair {
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
-  const seed = Buffer.from(jwk.d ?? '', 'base64url');
-  const pub = Buffer.from(jwk.x ?? '', 'base64url');
+  const seed = randomBytes(32);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ed25519Pkcs8Header, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const pub = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32);
   const publicBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
   const check = randomBytes(4);
   let secret = Buffer.concat([
