@@ -287,9 +287,9 @@ async function runPlay(
   const facts: FactsBySlot = new Map();
   const probeSections = (from: number, only?: Set<number>): TaskSection[] =>
     playProbeSections(play, prefix, carry.texts, from, only);
-  // Every exec re-reads the slots from the changed one on; a slot's facts are parsed when its
-  // task runs, from the latest records: n changes cost n parses per task otherwise (and at a
-  // thousand hosts, most of the controller's allocations).
+  // Every exec re-reads the changed slot and the later ones it can touch; a slot's facts are
+  // parsed when its task runs, from the latest records: n changes cost n parses per task
+  // otherwise (and at a thousand hosts, most of the controller's allocations).
   const unparsed = new Map<number, ProbeRecords>();
   const readFacts = (records: Map<string, ProbeRecords>, from: number) => {
     for (let slot = from; slot < slots.length; slot++) {

@@ -18,13 +18,13 @@ export const modprobeBlacklistModule = defineModule({
     modprobeBlacklistActions(params, facts).flatMap((action) => action.steps),
   verify: modprobeBlacklistVerify,
   // Its own entries are its facts; any load (kernel_module) reads all of modprobe.d.
-  // --show-depends reads kmod's configuration, not what is loaded. A removed line can let a load
-  // that waits on it finish (incident 3 on kernels before 4.19): that writes `modules`.
-  footprint: () => ({ reads: ['modprobe.d'], writes: ['modprobe.d', 'modules'] }),
   resources: (params) => {
     const module = normalizeModuleName(params.module);
     return { reads: [`modprobe.d:${module}`], writes: [`modprobe.d:${module}`, 'modprobe.d'] };
   },
+  // --show-depends reads kmod's configuration, not what is loaded. A removed line can let a load
+  // that waits on it finish (incident 3 on kernels before 4.19): that writes `modules`.
+  footprint: () => ({ reads: ['modprobe.d'], writes: ['modprobe.d', 'modules'] }),
 });
 
 // For `diagnose`: what blocks a module or any module of a dependency chain.

@@ -14,12 +14,11 @@ export const serviceModule = defineModule({
   plan: (params, facts) => serviceActions(params, facts).map((action) => action.change),
   apply: (params, _changes, facts) => serviceActions(params, facts).flatMap((action) => action.steps),
   verify: serviceVerify,
-  // Starting a service can change anything (libvirtd loads modules and sets ip_forward).
-  // libvirtd's health reads its network, which comes up or not with the NAT modules.
+  // Starting a service can change anything (libvirtd loads modules and sets ip_forward). A module
+  // load can start units (udev), and libvirtd's health reads its network, which comes up or not
+  // with the NAT modules and what modprobe.d lets load.
   footprint: (params) => ({
-    reads: isLibvirtd(params)
-      ? [`service:${params.name}`, 'modules', 'modprobe.d']
-      : [`service:${params.name}`],
+    reads: [`service:${params.name}`, 'modules', ...(isLibvirtd(params) ? (['modprobe.d'] as const) : [])],
     writes: ['*'],
   }),
   resources: (params) => ({ reads: [`service:${params.name}`], writes: [`service:${params.name}`] }),

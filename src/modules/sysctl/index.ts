@@ -18,8 +18,6 @@ export const sysctlModule = defineModule({
   apply: (params, _changes, facts) => sysctlActions(params, facts).flatMap((action) => action.steps),
   verify: sysctlVerify,
   // The key's providers are read: loading br_netfilter earlier in the play creates net.bridge.*.
-  // The provider module's state and boot lists are part of its facts (the incident-1 trap).
-  footprint: () => ({ reads: ['sysctl', 'modules', 'boot-modules'], writes: ['sysctl'] }),
   resources: (params) => {
     const key = sysctlKeyName(sysctlKeyPath(params.name));
     return {
@@ -27,4 +25,6 @@ export const sysctlModule = defineModule({
       writes: params.state === 'checked' ? [] : [`sysctl:${key}`],
     };
   },
+  // The provider module's state and boot lists are part of its facts (the incident-1 trap).
+  footprint: () => ({ reads: ['sysctl', 'modules', 'boot-modules'], writes: ['sysctl'] }),
 });
