@@ -32,7 +32,7 @@ const external = ['better-sqlite3', 'pg', 'pg-native', 'ssh2', 'cpu-features'];
 const lazyExternals: Plugin = {
   name: 'lazy-externals',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(better-sqlite3|pg|pg-native|ssh2|cpu-features)$/ }, (args) =>
+    pluginBuild.onResolve({ filter: new RegExp(`^(${external.join('|')})$`) }, (args) =>
       args.kind === 'require-call'
         ? { path: args.path, external: true }
         : { path: args.path, namespace: 'lazy-external' },

@@ -2,7 +2,7 @@ import { defineModule } from '../define.js';
 import { normalizeModuleName } from '../shared/modprobe-config.js';
 import { kernelModuleActions, kernelModuleInspect, kernelModuleVerify } from './actions.js';
 import { parseKernelModuleFacts, probeKernelModule } from './facts.js';
-import { kernelModuleParams } from './params.js';
+import { type KernelModuleParams, kernelModuleParams } from './params.js';
 
 export const kernelModule = defineModule({
   name: 'kernel_module',
@@ -15,21 +15,20 @@ export const kernelModule = defineModule({
   apply: (params, _changes, facts) => kernelModuleActions(params, facts).flatMap((action) => action.steps),
   verify: kernelModuleVerify,
   // A load also creates sysctl keys (net.bridge.*) and sets the tables they size: `modules` covers both.
-  // modprobe.d is written only for params (its options file).
   footprint: (params) => ({
     reads: ['modules', 'modprobe.d', 'boot-modules'],
-    writes: [
-      'modules',
-      'boot-modules',
-      ...(Object.keys(params.params).length > 0 ? (['modprobe.d'] as const) : []),
-    ],
+    writes: ['modules', 'boot-modules', ...(writesOptions(params) ? (['modprobe.d'] as const) : [])],
   }),
   resources: (params) => {
     const module = normalizeModuleName(params.name);
-    const writesConfig = Object.keys(params.params).length > 0;
     return {
       reads: [`module:${module}`, 'modprobe.d'],
-      writes: [`module:${module}`, ...(writesConfig ? ['modprobe.d'] : [])],
+      writes: [`module:${module}`, ...(writesOptions(params) ? ['modprobe.d'] : [])],
     };
   },
 });
+
+/** Params are written to the module's options file in modprobe.d; nothing else of it is. */
+function writesOptions(params: KernelModuleParams): boolean {
+  return Object.keys(params.params).length > 0;
+}

@@ -28,31 +28,43 @@ const chronyd = task('service', { name: 'chronyd', state: 'started' });
 const template = task('template', { dest: '/etc/netfix-test.conf', content: 'x\n' });
 const command = task('command', { cmd: 'true' });
 
-test('a sysctl change re-reads the sysctl tasks after it, not libvirtd nor the modules', () => {
-  assert.equal(mayAffect(bridgeSysctl, otherSysctl), true, 'same sysctl.d file');
-  assert.equal(mayAffect(bridgeSysctl, libvirtd), false);
-  assert.equal(mayAffect(bridgeSysctl, restart), false);
-  assert.equal(mayAffect(bridgeSysctl, conntrack), false);
-  assert.equal(mayAffect(bridgeSysctl, unblock), false);
+/** [task that changed, task probed after it, whether it is probed again, why] */
+type Case = [TaskWork, TaskWork, boolean, string?];
+
+function check(cases: Case[]): void {
+  for (const [changed, reader, expected, why] of cases)
+    assert.equal(mayAffect(changed, reader), expected, why ?? `${changed.name} -> ${reader.name}`);
+}
+
+test('a sysctl change re-reads the sysctl tasks after it, not libvirtd, services nor the modules', () => {
+  check([
+    [bridgeSysctl, otherSysctl, true, 'same sysctl.d file'],
+    [bridgeSysctl, libvirtd, false],
+    [bridgeSysctl, restart, false],
+    [bridgeSysctl, chronyd, false],
+    [bridgeSysctl, conntrack, false],
+    [bridgeSysctl, unblock, false],
+  ]);
 });
 
-test("a module load re-reads the sysctls it may create and libvirtd's network", () => {
-  assert.equal(mayAffect(brNetfilter, bridgeSysctl), true);
-  assert.equal(mayAffect(brNetfilter, conntrack), true);
-  assert.equal(mayAffect(brNetfilter, libvirtd), true);
-  // A load can start units (udev): every service is read again.
-  assert.equal(mayAffect(brNetfilter, chronyd), true);
-  // Without params it writes no modprobe.d file; with them, the blacklist tasks read it again.
-  assert.equal(mayAffect(brNetfilter, unblock), false);
-  assert.equal(mayAffect(conntrack, unblock), true);
+test("a module load re-reads the sysctls it may create, the services and libvirtd's network", () => {
+  check([
+    [brNetfilter, bridgeSysctl, true],
+    [brNetfilter, conntrack, true],
+    [brNetfilter, libvirtd, true],
+    [brNetfilter, chronyd, true, 'a load can start units (udev)'],
+    [brNetfilter, unblock, false, 'without params it writes no modprobe.d file'],
+    [conntrack, unblock, true, 'its options file is in modprobe.d'],
+  ]);
 });
 
-test('a removed blacklist line re-reads the modules (a waiting load may finish) and libvirtd', () => {
-  assert.equal(mayAffect(unblock, conntrack), true);
-  assert.equal(mayAffect(unblock, bridgeSysctl), true);
-  assert.equal(mayAffect(unblock, libvirtd), true);
-  assert.equal(mayAffect(unblock, chronyd), true);
-  assert.equal(mayAffect(bridgeSysctl, chronyd), false);
+test('a removed blacklist line re-reads the modules (a waiting load may finish) and the services', () => {
+  check([
+    [unblock, conntrack, true],
+    [unblock, bridgeSysctl, true],
+    [unblock, libvirtd, true],
+    [unblock, chronyd, true],
+  ]);
 });
 
 test('a service change, a template and a command may touch anything', () => {
